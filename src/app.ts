@@ -1,0 +1,191 @@
+/**
+ * The one service both front ends (CLI, Discord) call: wires configuration, store, embedder,
+ * retrieval and answerer together. Heavy optional parts (the LLM client) load lazily so a cold
+ * `michi ask` stays fast.
+ */
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { extractiveAnswerer } from "./ask/extractive.js";
+import type { Answer, Answerer, Source } from "./ask/index.js";
+import { KeywordIndex } from "./ask/keyword.js";
+import { retrieve } from "./ask/retrieve.js";
+import type { Config } from "./config.js";
+import { embedTextOf } from "./index/chunk.js";
+import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.js";
+import { LocalEmbeddings } from "./index/local-embeddings.js";
+import { type EmbedderInfo, openStore, type Store, type StoredChunk } from "./index/store.js";
+
+export interface AskOptions {
+  /** How many sources to retrieve. */
+  readonly k?: number;
+  /** Streams LLM tokens as they arrive (LLM mode only). */
+  readonly onToken?: (token: string) => void;
+  /** Skip the freshness check (the caller just ingested). */
+  readonly skipIngest?: boolean;
+}
+
+export interface IngestRunOptions {
+  readonly rebuild?: boolean;
+  readonly only?: readonly string[];
+  readonly onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface App {
+  readonly config: Config;
+  ingest(options?: IngestRunOptions): Promise<IngestSummary>;
+  ask(question: string, options?: AskOptions): Promise<Answer>;
+  /** Retrieval only: the ranked relevant sources for a question. */
+  search(question: string, k?: number): Promise<Source[]>;
+  store(): Promise<Store>;
+  close(): void;
+}
+
+/** Collaborators a test (or another front end) may supply instead of the configured ones. */
+export interface AppDeps {
+  readonly embedder?: EmbeddingsInterface & { readonly info?: EmbedderInfo };
+  readonly answerer?: Answerer;
+}
+
+export const DEFAULT_K = 5;
+
+export function createApp(config: Config, deps: AppDeps = {}): App {
+  let storePromise: Promise<Store> | null = null;
+  let embedderPromise: Promise<{ embedder: EmbeddingsInterface; info: EmbedderInfo }> | null = null;
+  let answererPromise: Promise<Answerer> | null = null;
+  let keyword: { generation: string | undefined; index: KeywordIndex } | null = null;
+  let rebuildNext = false;
+
+  const embedder = () => {
+    embedderPromise ??= createEmbedder(config, deps);
+    return embedderPromise;
+  };
+
+  const openConfiguredStore = async (rebuild: boolean) => {
+    const { info } = await embedder();
+    return openStore(config.dataDir, info, { rebuild });
+  };
+
+  const store = () => {
+    storePromise ??= openConfiguredStore(false);
+    return storePromise;
+  };
+
+  const answerer = () => {
+    answererPromise ??= deps.answerer ? Promise.resolve(deps.answerer) : createAnswerer(config);
+    return answererPromise;
+  };
+
+  const keywordIndex = (s: Store): KeywordIndex => {
+    const generation = s.meta("generation");
+    if (keyword?.generation !== generation || keyword === null) {
+      const index = new KeywordIndex();
+      index.addAll(s.allChunks().map((c: StoredChunk) => ({ id: c.id, text: embedTextOf(c) })));
+      keyword = { generation, index };
+    }
+    return keyword.index;
+  };
+
+  const runIngest = async (options: IngestRunOptions = {}) => {
+    if (options.rebuild || rebuildNext) {
+      (await store()).close();
+      storePromise = openConfiguredStore(true);
+      rebuildNext = false;
+    }
+    const s = await store();
+    return ingest({
+      notesDir: config.notesDir,
+      store: s,
+      embedder: (await embedder()).embedder,
+      ...(options.only ? { only: options.only } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  };
+
+  const search = async (question: string, k = DEFAULT_K): Promise<Source[]> => {
+    const s = await store();
+    const hits = await retrieve(
+      question,
+      {
+        embedder: (await embedder()).embedder,
+        searchVectors: (vector, n) => s.searchVectors(vector, n),
+        keyword: keywordIndex(s),
+      },
+      { k },
+    );
+    const chunks = new Map(s.getChunks(hits.map((h) => h.id)).map((c) => [c.id, c]));
+    return hits.flatMap((hit) => {
+      const c = chunks.get(hit.id);
+      return c ? [toSource(c, hit.score)] : [];
+    });
+  };
+
+  return {
+    config,
+    ingest: runIngest,
+    search,
+    async ask(question, options = {}) {
+      if (!options.skipIngest) await runIngest();
+      const sources = await search(question, options.k ?? DEFAULT_K);
+      const a = await answerer();
+      if (options.onToken && "stream" in a && typeof a.stream === "function") {
+        return (a.stream as StreamingAnswerer["stream"])(question, sources, options.onToken);
+      }
+      return a.answer(question, sources);
+    },
+    store,
+    close() {
+      void storePromise?.then((s) => s.close());
+    },
+  };
+}
+
+interface StreamingAnswerer extends Answerer {
+  stream(question: string, sources: readonly Source[], onToken: (token: string) => void): Promise<Answer>;
+}
+
+export function toSource(chunk: StoredChunk, score: number): Source {
+  return {
+    id: chunk.id,
+    kind: chunk.kind,
+    file: chunk.file,
+    title: chunk.title,
+    sectionPath: chunk.sectionPath,
+    line: chunk.line,
+    status: chunk.status,
+    text: chunk.text,
+    context: chunk.context,
+    score,
+  };
+}
+
+async function createEmbedder(config: Config, deps: AppDeps) {
+  if (deps.embedder) {
+    const info = deps.embedder.info ?? { name: "custom", dimensions: (await deps.embedder.embedQuery("probe")).length };
+    return { embedder: deps.embedder, info };
+  }
+  if (config.embeddings === "openai") {
+    const { createOpenAIEmbeddings } = await import("./index/openai-embeddings.js");
+    const embedder = createOpenAIEmbeddings({
+      model: config.embeddingModel,
+      ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
+      ...(config.openai.baseURL ? { baseURL: config.openai.baseURL } : {}),
+    });
+    // The server decides the dimension; one probe tells it, so a mismatch triggers a rebuild.
+    const dimensions = (await embedder.embedQuery("dimension probe")).length;
+    return { embedder, info: { name: `openai:${config.embeddingModel}`, dimensions } };
+  }
+  const embedder = new LocalEmbeddings();
+  return { embedder, info: embedder.info };
+}
+
+async function createAnswerer(config: Config): Promise<Answerer> {
+  if (!config.chat) return extractiveAnswerer;
+  const { createLlmAnswerer } = await import("./ask/llm.js");
+  return createLlmAnswerer({
+    model: config.chat.model,
+    timeoutMs: config.chat.timeoutMs,
+    generalKnowledge: config.generalKnowledge,
+    fallback: extractiveAnswerer,
+    ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
+    ...(config.openai.baseURL ? { baseURL: config.openai.baseURL } : {}),
+  });
+}

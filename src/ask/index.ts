@@ -1,0 +1,53 @@
+/**
+ * The ask contract: a question goes in, an answer with ranked, status-carrying sources and
+ * one flag comes out. The flag is always computed from the sources, never from model text.
+ */
+import type { ChunkKind, Status } from "../notes/index.js";
+
+export type Flag = "known" | "partial" | "unknown" | "unmarked" | "none";
+
+export const FLAG_ICONS: Readonly<Record<Flag, string>> = {
+  known: "✅",
+  partial: "🔺",
+  unknown: "❓",
+  unmarked: "📝",
+  none: "🕳️",
+};
+
+/** A retrieved chunk of the notes, as shown and cited in an answer. */
+export interface Source {
+  /** Stable chunk id. */
+  readonly id: string;
+  readonly kind: ChunkKind;
+  /** Note path relative to the notes directory (`/` separators). */
+  readonly file: string;
+  readonly title: string;
+  readonly sectionPath: readonly string[];
+  readonly line: number;
+  readonly status: Status;
+  /** The item's text without its marker. */
+  readonly text: string;
+  readonly context: readonly string[];
+  /** Relevance in [0, 1]; higher is better. */
+  readonly score: number;
+}
+
+export type AnswerMode = "extractive" | "llm";
+
+export interface Answer {
+  readonly question: string;
+  readonly flag: Flag;
+  readonly mode: AnswerMode;
+  /** The answer as plain text (markdown-light: may contain `**`, line breaks). */
+  readonly answer: string;
+  /** Ranked best first; in LLM mode, the sources the answer cites, in citation order. */
+  readonly sources: readonly Source[];
+  /** One-line notices for the user (e.g. "the LLM failed, showing the extractive answer"). */
+  readonly notices: readonly string[];
+}
+
+/** Produces the answer text for a question from already retrieved sources. */
+export interface Answerer {
+  readonly mode: AnswerMode;
+  answer(question: string, sources: readonly Source[]): Promise<Answer>;
+}

@@ -1,0 +1,43 @@
+import { createInterface } from "node:readline";
+import type { Command } from "commander";
+import { MichiError } from "../../errors.js";
+import type { CliContext } from "../context.js";
+import { writeLine } from "../context.js";
+import { answerJson, renderAnswer } from "../render.js";
+
+interface AskOptions {
+  json?: boolean;
+  k?: string;
+}
+
+export function registerAsk(program: Command, ctx: CliContext): void {
+  program
+    .command("ask")
+    .description("answer a question from your notes (no question: one per line from stdin)")
+    .argument("[question...]", "the question")
+    .option("--json", "print the answer as JSON (one object per line in batch mode)")
+    .option("-k <n>", "how many sources to retrieve", "5")
+    .action(async (words: string[], options: AskOptions) => {
+      const k = Number(options.k);
+      if (!Number.isInteger(k) || k < 1 || k > 50) throw new MichiError(`-k: expected a whole number from 1 to 50, got "${options.k}"`);
+      const app = ctx.app();
+      const { notesDir } = ctx.config();
+      const print = async (question: string, skipIngest: boolean) => {
+        const answer = await app.ask(question, { k, skipIngest });
+        writeLine(ctx.io.stdout, options.json ? JSON.stringify(answerJson(answer, notesDir, ctx.io.cwd)) : renderAnswer(answer));
+      };
+      const question = words.join(" ").trim();
+      if (question !== "") return print(question, false);
+      if (ctx.io.stdin.isTTY) throw new MichiError('ask: give a question, e.g. michi ask "DaemonSetって何?"');
+      await app.ingest();
+      let first = true;
+      for await (const line of createInterface({ input: ctx.io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
+        const q = line.trim();
+        if (q === "") continue;
+        if (!first && !options.json) writeLine(ctx.io.stdout, "");
+        first = false;
+        if (!options.json) writeLine(ctx.io.stdout, `Q: ${q}`);
+        await print(q, true);
+      }
+    });
+}

@@ -1,0 +1,55 @@
+import { createInterface } from "node:readline/promises";
+import type { Command } from "commander";
+import { isMichiError } from "../../errors.js";
+import type { CliContext } from "../context.js";
+import { writeLine } from "../context.js";
+import { renderAnswer } from "../render.js";
+
+const HELP = `Ask anything about your notes. Commands:
+  /help            this help
+  /quit            leave (or Ctrl-D)`;
+
+/** The terminal chat: every line is a question; `/`-commands mirror the Discord ones. */
+export async function runChat(ctx: CliContext): Promise<void> {
+  const { stdout, stdin } = ctx.io;
+  const app = ctx.app();
+  const summary = await app.ingest();
+  const { known, partial, unknown, unmarked } = summary.items;
+  writeLine(
+    stdout,
+    `michi: ${summary.notes} notes, ${known + partial + unknown + unmarked} items (✅ ${known} 🔺 ${partial} ❓ ${unknown} 📝 ${unmarked}). /help for commands.`,
+  );
+  const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY === true });
+  rl.setPrompt("› ");
+  rl.prompt();
+  for await (const line of rl) {
+    const input = line.trim();
+    if (input === "/quit" || input === "/exit") break;
+    try {
+      if (input === "/help") writeLine(stdout, HELP);
+      else if (input !== "") {
+        let streamed = false;
+        const answer = await app.ask(input, {
+          onToken: (token) => {
+            streamed = true;
+            stdout.write(token);
+          },
+        });
+        if (streamed) writeLine(stdout);
+        writeLine(stdout, renderAnswer(answer, { streamed }));
+      }
+    } catch (error) {
+      if (!isMichiError(error)) throw error;
+      writeLine(ctx.io.stderr, `michi: ${error.message}`);
+    }
+    rl.prompt();
+  }
+  rl.close();
+}
+
+export function registerChat(program: Command, ctx: CliContext): void {
+  program
+    .command("chat")
+    .description("chat with your notes in the terminal")
+    .action(() => runChat(ctx));
+}

@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { writeLine } from "../context.js";
+import { createIngestProgress } from "../progress.js";
+import { ingestJson, renderIngest } from "../render.js";
+
+export function registerIngest(program: Command, ctx: CliContext): void {
+  program
+    .command("ingest")
+    .description("index the notes (incremental: only what changed is embedded)")
+    .option("--rebuild", "discard the index and build it from scratch")
+    .option("--json", "print the summary as one JSON object")
+    .action(async (options: { rebuild?: boolean; json?: boolean }) => {
+      const progress = createIngestProgress(ctx.io.stderr);
+      const summary = await ctx
+        .app()
+        .ingest({ rebuild: options.rebuild ?? false, onProgress: progress.onProgress })
+        .finally(() => progress.stop());
+      writeLine(ctx.io.stdout, options.json ? JSON.stringify(ingestJson(summary)) : renderIngest(summary));
+    });
+}

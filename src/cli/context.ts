@@ -1,0 +1,52 @@
+/**
+ * What every CLI command gets: the resolved configuration and a lazily created app, plus the
+ * streams it writes to (injected so tests can run commands in-process).
+ */
+import type { App } from "../app.js";
+import { createApp } from "../app.js";
+import { type Config, loadConfig, readEnv } from "../config.js";
+
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export interface GlobalOptions {
+  readonly notes?: string;
+  readonly data?: string;
+}
+
+export interface CliContext {
+  readonly io: CliIO;
+  config(): Config;
+  app(): App;
+  /** Sets the exit code without exiting, so output is flushed. */
+  fail(code?: number): void;
+}
+
+export function createContext(io: CliIO, globals: () => GlobalOptions): CliContext {
+  let config: Config | null = null;
+  let app: App | null = null;
+  return {
+    io,
+    config() {
+      const g = globals();
+      config ??= loadConfig(readEnv(io.env, io.cwd), { notesDir: g.notes, dataDir: g.data });
+      return config;
+    },
+    app() {
+      app ??= createApp(this.config());
+      return app;
+    },
+    fail(code = 1) {
+      process.exitCode = code;
+    },
+  };
+}
+
+export function writeLine(stream: NodeJS.WritableStream, text = ""): void {
+  stream.write(`${text}\n`);
+}

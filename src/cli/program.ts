@@ -1,0 +1,56 @@
+/** The `michi` command line: global options and one module per subcommand. */
+import { Command } from "commander";
+import { isMichiError } from "../errors.js";
+import { registerAsk } from "./commands/ask.js";
+import { registerChat, runChat } from "./commands/chat.js";
+import { registerEval } from "./commands/eval.js";
+import { registerIngest } from "./commands/ingest.js";
+import { type CliIO, createContext, type GlobalOptions, writeLine } from "./context.js";
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command("michi")
+    .description("Answers questions from your known/unknown learning notes.")
+    .option("--notes <dir>", "notes directory (default: $MICHI_NOTES_DIR or notes/)")
+    .option("--data <dir>", "index and history directory (default: $MICHI_DATA_DIR or .michi/)")
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+  const ctx = createContext(io, () => program.opts<GlobalOptions>());
+  registerIngest(program, ctx);
+  registerAsk(program, ctx);
+  registerChat(program, ctx);
+  registerEval(program, ctx);
+  program
+    .command("start")
+    .description("run the Discord bot when DISCORD_TOKEN is set, else the terminal chat")
+    .action(async () => {
+      if (ctx.config().discord.token) {
+        writeLine(io.stderr, "michi: the Discord bot is not part of this version yet; starting the terminal chat.");
+      }
+      await runChat(ctx);
+    });
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Expected failures print one line, bugs print the stack. */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (typeof code === "string" && code.startsWith("commander.")) {
+      return (error as { exitCode: number }).exitCode;
+    }
+    if (isMichiError(error)) {
+      writeLine(io.stderr, `michi: ${error.message}`);
+      return 1;
+    }
+    writeLine(io.stderr, `michi: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    return 2;
+  }
+}

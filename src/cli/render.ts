@@ -1,0 +1,82 @@
+/** Terminal and JSON renderings of core results. */
+import path from "node:path";
+import { formatCitation } from "../ask/extractive.js";
+import { FLAG_ICONS, type Answer, type Source } from "../ask/index.js";
+import { detectLanguage } from "../ask/language.js";
+import type { IngestSummary } from "../index/ingest.js";
+
+/** The note path as the user knows it: the notes directory joined with the note, relative to cwd. */
+export function notePath(notesDir: string, file: string, cwd: string): string {
+  const absolute = path.resolve(cwd, notesDir, file);
+  const relative = path.relative(cwd, absolute);
+  return (relative.startsWith("..") ? absolute : relative).split(path.sep).join("/");
+}
+
+export function sourceJson(source: Source, notesDir: string, cwd: string) {
+  return {
+    id: source.id,
+    note: notePath(notesDir, source.file, cwd),
+    title: source.title,
+    section: source.sectionPath.at(-1) ?? "",
+    sectionPath: source.sectionPath,
+    line: source.line,
+    status: source.status,
+    text: source.text,
+    score: Math.round(source.score * 1000) / 1000,
+  };
+}
+
+export function answerJson(answer: Answer, notesDir: string, cwd: string) {
+  return {
+    question: answer.question,
+    flag: answer.flag,
+    mode: answer.mode,
+    answer: answer.answer,
+    sources: answer.sources.map((s) => sourceJson(s, notesDir, cwd)),
+    notices: answer.notices,
+  };
+}
+
+/** The answer text, then (in LLM mode) the cited sources, then notices and the next step. */
+export function renderAnswer(answer: Answer, options: { streamed?: boolean } = {}): string {
+  const language = detectLanguage(answer.question);
+  const parts: string[] = [];
+  if (!options.streamed) parts.push(answer.mode === "llm" ? `${FLAG_ICONS[answer.flag]} ${answer.answer}` : answer.answer);
+  if (answer.mode === "llm" && answer.sources.length > 0) {
+    parts.push(
+      answer.sources
+        .map((s, i) => `[${i + 1}] ${FLAG_ICONS[s.status]} ${s.text} — ${formatCitation(s, language)}`)
+        .join("\n"),
+    );
+  }
+  for (const notice of answer.notices) parts.push(`note: ${notice}`);
+  const top = answer.sources[0];
+  if (answer.flag === "unknown" && top) parts.push(`→ learned it? michi learned ${JSON.stringify(top.text.slice(0, 40))}`);
+  if (answer.flag === "none") parts.push(`→ add it as an unknown: michi unknown ${JSON.stringify(answer.question)}`);
+  return parts.join("\n\n");
+}
+
+export function ingestJson(summary: IngestSummary) {
+  return {
+    notes: summary.notes,
+    items: summary.items,
+    chunks: summary.chunks,
+    embedded: summary.embedded,
+    reused: summary.reused,
+    removed: summary.removed,
+    warnings: summary.warnings,
+    ms: summary.ms,
+  };
+}
+
+export function renderIngest(summary: IngestSummary): string {
+  const { known, partial, unknown, unmarked } = summary.items;
+  const total = known + partial + unknown + unmarked;
+  const lines = [
+    `${summary.notes} note${summary.notes === 1 ? "" : "s"}, ${total} items (${known} known, ${partial} partial, ${unknown} unknown, ${unmarked} unmarked), ${summary.chunks} chunks`,
+    `embedded ${summary.embedded}, reused ${summary.reused}, removed ${summary.removed} in ${summary.ms} ms`,
+  ];
+  if (summary.rebuiltBecause) lines.unshift(`index rebuilt: ${summary.rebuiltBecause}`);
+  for (const w of summary.warnings) lines.push(`warning: ${w.file}:${w.line}: ${w.message}`);
+  return lines.join("\n");
+}

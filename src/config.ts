@@ -1,0 +1,174 @@
+/**
+ * Configuration: environment variables (and a `.env` file) → one frozen, validated Config.
+ * Read once at start-up; nothing else in michi reads `process.env`.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseEnv } from "node:util";
+import { z } from "zod";
+import { MichiError } from "./errors.js";
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(/[,\s]+/)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+const flag = (defaultValue: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return defaultValue;
+      if (/^(1|true|yes|on)$/i.test(v.trim())) return true;
+      if (/^(0|false|no|off)$/i.test(v.trim())) return false;
+      ctx.addIssue({ code: "custom", message: `expected on/off, got "${v}"` });
+      return z.NEVER;
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const url = optionalString.refine((v) => v === undefined || URL.canParse(v), "expected a URL");
+
+const positiveInt = (defaultValue: number) =>
+  optionalString
+    .transform((v) => (v === undefined ? defaultValue : Number(v)))
+    .refine((v) => Number.isInteger(v) && v > 0, "expected a positive whole number");
+
+/** Every variable michi reads, with its default. Documented in .env.example and docs/configuration.md. */
+const EnvSchema = z.object({
+  /** Where the markdown notes live. */
+  MICHI_NOTES_DIR: optionalString.transform((v) => v ?? "notes"),
+  /** Where the derived index and history live. */
+  MICHI_DATA_DIR: optionalString.transform((v) => v ?? ".michi"),
+  /** `local` (offline, default) or `openai` (any OpenAI-compatible server). */
+  MICHI_EMBEDDINGS: optionalString.pipe(z.enum(["local", "openai"]).default("local")),
+  /** Embedding model on the OpenAI-compatible server. */
+  MICHI_EMBEDDING_MODEL: optionalString.transform((v) => v ?? "text-embedding-3-small"),
+  /** Chat model; with a key or base URL it turns on LLM answers. */
+  MICHI_CHAT_MODEL: optionalString,
+  /** Adds a clearly labelled general-knowledge paragraph to unknown / none LLM answers. */
+  MICHI_GENERAL_KNOWLEDGE: flag(false),
+  /** Seconds an LLM call may take before falling back to the extractive answer. */
+  MICHI_LLM_TIMEOUT: positiveInt(20),
+  /** Record every answered question (for the digest). */
+  MICHI_QUESTION_LOG: flag(true),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url,
+  DISCORD_TOKEN: optionalString,
+  DISCORD_CLIENT_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  /** Discord REST base, for running against a local server. */
+  DISCORD_API_URL: url.transform((v) => v ?? "https://discord.com/api"),
+  MICHI_CHAT_CHANNEL_IDS: list,
+  MICHI_DIGEST_CHANNEL_ID: optionalString,
+  MICHI_OWNER_IDS: list,
+  /** Weekly digest schedule (cron, 5 fields): Monday 09:00. */
+  MICHI_DIGEST_CRON: optionalString.transform((v) => v ?? "0 9 * * 1"),
+  /** Time zone of the digest schedule and of "this week". */
+  MICHI_TIMEZONE: optionalString
+    .transform((v) => v ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC")
+    .refine(isTimeZone, "expected an IANA time zone such as Asia/Tokyo"),
+});
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Config {
+  readonly notesDir: string;
+  readonly dataDir: string;
+  readonly embeddings: "local" | "openai";
+  readonly embeddingModel: string;
+  /** Set when answers should come from an LLM. */
+  readonly chat: { readonly model: string; readonly timeoutMs: number } | null;
+  readonly generalKnowledge: boolean;
+  readonly questionLog: boolean;
+  readonly openai: { readonly apiKey: string | undefined; readonly baseURL: string | undefined };
+  readonly discord: {
+    readonly token: string | undefined;
+    readonly clientId: string | undefined;
+    readonly guildId: string | undefined;
+    readonly apiUrl: string;
+    readonly chatChannelIds: readonly string[];
+    readonly digestChannelId: string | undefined;
+    readonly ownerIds: readonly string[];
+  };
+  readonly digest: { readonly cron: string; readonly timezone: string };
+}
+
+export interface ConfigOverrides {
+  readonly notesDir?: string | undefined;
+  readonly dataDir?: string | undefined;
+}
+
+/** Reads `.env` in `cwd` (if any) beneath the real environment: real variables win. */
+export function readEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Record<string, string | undefined> {
+  const file = path.join(cwd, ".env");
+  if (!existsSync(file)) return { ...env };
+  let fromFile: Record<string, string>;
+  try {
+    fromFile = parseEnv(readFileSync(file, "utf8")) as Record<string, string>;
+  } catch (error) {
+    throw new MichiError(`${file}: cannot read it: ${(error as Error).message}`, { cause: error });
+  }
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(
+  env: Record<string, string | undefined> = readEnv(),
+  overrides: ConfigOverrides = {},
+): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message} (got "${env[String(issue.path[0])] ?? ""}")`,
+    );
+    throw new MichiError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const llmReachable = e.OPENAI_API_KEY !== undefined || e.OPENAI_BASE_URL !== undefined;
+  if (e.MICHI_EMBEDDINGS === "openai" && !llmReachable) {
+    throw new MichiError(
+      "MICHI_EMBEDDINGS=openai needs OPENAI_API_KEY or OPENAI_BASE_URL (an OpenAI-compatible server)",
+    );
+  }
+  return Object.freeze({
+    notesDir: overrides.notesDir ?? e.MICHI_NOTES_DIR,
+    dataDir: overrides.dataDir ?? e.MICHI_DATA_DIR,
+    embeddings: e.MICHI_EMBEDDINGS,
+    embeddingModel: e.MICHI_EMBEDDING_MODEL,
+    chat:
+      e.MICHI_CHAT_MODEL !== undefined && llmReachable
+        ? { model: e.MICHI_CHAT_MODEL, timeoutMs: e.MICHI_LLM_TIMEOUT * 1000 }
+        : null,
+    generalKnowledge: e.MICHI_GENERAL_KNOWLEDGE,
+    questionLog: e.MICHI_QUESTION_LOG,
+    openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
+    discord: {
+      token: e.DISCORD_TOKEN,
+      clientId: e.DISCORD_CLIENT_ID,
+      guildId: e.DISCORD_GUILD_ID,
+      apiUrl: e.DISCORD_API_URL,
+      chatChannelIds: e.MICHI_CHAT_CHANNEL_IDS,
+      digestChannelId: e.MICHI_DIGEST_CHANNEL_ID,
+      ownerIds: e.MICHI_OWNER_IDS,
+    },
+    digest: { cron: e.MICHI_DIGEST_CRON, timezone: e.MICHI_TIMEZONE },
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * Item → chunk: the stable id an item keeps across marker changes and moves within its note,
+ * and the text that is embedded (status-free, so flipping a marker never re-embeds).
+ */
+import { createHash } from "node:crypto";
+import type { Item } from "../notes/index.js";
+
+export interface Chunk extends Item {
+  /** Stable identity: note path, kind, text, and which occurrence of that text it is. */
+  readonly id: string;
+  /** Hash of what is embedded; an unchanged hash means the stored vector is reused. */
+  readonly embedHash: string;
+}
+
+function hash(text: string): string {
+  return createHash("sha1").update(text).digest("base64url").slice(0, 16);
+}
+
+/** The text a chunk is embedded and keyword-indexed by: its own words, the innermost heading, its sub-items. */
+export function embedTextOf(item: Pick<Item, "text" | "context" | "sectionPath">): string {
+  const section = item.sectionPath.at(-1);
+  return [item.text, ...item.context, ...(section ? [section] : [])].join("\n");
+}
+
+/** Turns a note's items into chunks with ids unique within the note. */
+export function chunkItems(items: readonly Item[]): Chunk[] {
+  const occurrences = new Map<string, number>();
+  return items.map((item) => {
+    const key = `${item.file}\u0000${item.kind}\u0000${item.text}`;
+    const n = occurrences.get(key) ?? 0;
+    occurrences.set(key, n + 1);
+    return { ...item, id: hash(`${key}\u0000${n}`), embedHash: hash(embedTextOf(item)) };
+  });
+}

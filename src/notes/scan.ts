@@ -1,0 +1,115 @@
+/**
+ * Finds the notes under a directory and reads them safely: a file that is binary, not UTF-8,
+ * unreadable or has broken frontmatter is skipped with a warning naming it; the rest go on.
+ */
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { isMichiError, MichiError } from "../errors.js";
+import type { Note, NoteWarning } from "./index.js";
+import { parseNote } from "./parse.js";
+
+const NOTE_EXTENSIONS = /\.(md|markdown)$/i;
+/** Folders that hold tooling state, never notes. */
+const SKIPPED_DIRS = new Set(["node_modules", ".git", ".obsidian", ".trash", ".michi"]);
+
+export interface NoteFile {
+  /** Path relative to the notes directory, `/`-separated. */
+  readonly file: string;
+  readonly absolute: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** Lists note files recursively, sorted by path so every run sees the same order. */
+export async function listNoteFiles(notesDir: string): Promise<NoteFile[]> {
+  const root = path.resolve(notesDir);
+  let rootStat: Awaited<ReturnType<typeof stat>>;
+  try {
+    rootStat = await stat(root);
+  } catch (error) {
+    throw new MichiError(`notes directory not found: ${notesDir} (set --notes or MICHI_NOTES_DIR)`, {
+      cause: error,
+    });
+  }
+  if (!rootStat.isDirectory()) throw new MichiError(`not a directory: ${notesDir}`);
+  const out: NoteFile[] = [];
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  await Promise.all(
+    entries.map(async (entry) => {
+      if (!entry.isFile() || !NOTE_EXTENSIONS.test(entry.name)) return;
+      const absolute = path.join(entry.parentPath, entry.name);
+      const file = path.relative(root, absolute).split(path.sep).join("/");
+      if (file.split("/").some((part) => SKIPPED_DIRS.has(part) || part.startsWith("."))) return;
+      try {
+        const s = await stat(absolute);
+        out.push({ file, absolute, size: s.size, mtimeMs: s.mtimeMs });
+      } catch {
+        // Vanished between readdir and stat: it is simply not there any more.
+      }
+    }),
+  );
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+export type ReadResult =
+  | { readonly ok: true; readonly note: Note; readonly text: string; readonly hash: string }
+  | { readonly ok: false; readonly warning: NoteWarning; readonly hash: string | null };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export function hashText(bytes: Uint8Array | string): string {
+  return createHash("sha1").update(bytes).digest("hex");
+}
+
+/** Reads and parses one note; failures become a warning naming the file (and line). */
+export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
+  const { file } = noteFile;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(noteFile.absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    return { ok: false, hash: null, warning: { file, line: 1, message: `unreadable (${code}), skipped` } };
+  }
+  const hash = hashText(bytes);
+  if (bytes.includes(0)) {
+    return { ok: false, hash, warning: { file, line: 1, message: "binary file (contains NUL bytes), skipped" } };
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    const line = firstInvalidUtf8Line(bytes);
+    return { ok: false, hash, warning: { file, line, message: "not valid UTF-8, skipped" } };
+  }
+  try {
+    return { ok: true, note: parseNote(file, text), text, hash };
+  } catch (error) {
+    if (!isMichiError(error)) throw error;
+    const match = /^[^:]+:(\d+): (.*)$/s.exec(error.message);
+    return {
+      ok: false,
+      hash,
+      warning: { file, line: match ? Number(match[1]) : 1, message: `${match ? match[2] : error.message}; skipped` },
+    };
+  }
+}
+
+/** The 1-based line holding the first byte sequence that is not UTF-8. */
+function firstInvalidUtf8Line(bytes: Buffer): number {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      try {
+        utf8.decode(bytes.subarray(start, i));
+      } catch {
+        return line;
+      }
+      line++;
+      start = i + 1;
+    }
+  }
+  return 1;
+}
