@@ -40,7 +40,9 @@ describe("parseNote markers", () => {
   });
 
   it("reads markers after every bullet kind and at any depth", () => {
-    const parsed = items("* O star\n+ X plus\n1. △ ordered\n- O parent\n  - X child\n    - O grandchild\n");
+    const parsed = items(
+      "* O star\n+ X plus\n1. △ ordered\n- O parent\n  - X child\n    - O grandchild\n",
+    );
     expect(parsed.map((i) => [i.text, i.status, i.depth])).toEqual([
       ["star", "known", 0],
       ["plus", "unknown", 0],
@@ -68,7 +70,11 @@ describe("parseNote markers", () => {
     expect(note.items[0]?.status).toBe("known");
     expect(note.items[0]?.text).toBe("CNI, CSI以外にも拡張がある");
     expect(note.warnings).toEqual([
-      expect.objectContaining({ file: "n.md", line: 1, message: expect.stringContaining("ambiguous marker") }),
+      expect.objectContaining({
+        file: "n.md",
+        line: 1,
+        message: expect.stringContaining("ambiguous marker"),
+      }),
     ]);
   });
 
@@ -118,14 +124,19 @@ describe("parseNote structure", () => {
   });
 
   it("reads tags and date from frontmatter and counts frontmatter lines in positions", () => {
-    const note = parseNote("a.md", "---\ntags: [k8s, log]\ndate: 2024-05-01\nextra: kept\n---\n\n- O item\n");
+    const note = parseNote(
+      "a.md",
+      "---\ntags: [k8s, log]\ndate: 2024-05-01\nextra: kept\n---\n\n- O item\n",
+    );
     expect(note.tags).toEqual(["k8s", "log"]);
     expect(note.date).toBe("2024-05-01");
     expect(note.items[0]?.line).toBe(7);
   });
 
   it("keeps nested sub-items as the parent's context", () => {
-    const [parent, child] = items("- O DaemonSet\n  - learned 2024-05-01: 各ノードに1つ\n  - X 詳細\n");
+    const [parent, child] = items(
+      "- O DaemonSet\n  - learned 2024-05-01: 各ノードに1つ\n  - X 詳細\n",
+    );
     expect(parent?.context).toEqual(["learned 2024-05-01: 各ノードに1つ", "X 詳細"]);
     expect(parent?.endLine).toBe(3);
     expect(child?.depth).toBe(1);
@@ -137,39 +148,52 @@ describe("parseNote structure", () => {
   });
 
   it("points each marker offset at the marker in the raw text, with a BOM, CRLF and frontmatter", () => {
-    const text = "\uFEFF---\r\ntitle: t\r\n---\r\n\r\n## S\r\n\r\n- O one\r\n- ×二つ目\r\n  - [ ] three\r\n";
+    const text =
+      "\uFEFF---\r\ntitle: t\r\n---\r\n\r\n## S\r\n\r\n- O one\r\n- ×二つ目\r\n  - [ ] three\r\n";
     const parsed = items(text);
     expect(parsed.map((i) => i.line)).toEqual([7, 8, 9]);
     for (const item of parsed) {
       const marker = item.marker;
       expect(marker).not.toBeNull();
-      if (marker) expect(text.slice(marker.offset, marker.offset + marker.text.length)).toBe(marker.text);
+      if (marker)
+        expect(text.slice(marker.offset, marker.offset + marker.text.length)).toBe(marker.text);
     }
   });
 
   it("reports a verbatim duplicate item with its line", () => {
     const note = parseNote("n.md", "- O same\n- X other\n- O same\n");
-    expect(note.warnings).toEqual([{ file: "n.md", line: 3, message: "duplicate item: same text and status as line 1" }]);
+    expect(note.warnings).toEqual([
+      { file: "n.md", line: 3, message: "duplicate item: same text and status as line 1" },
+    ]);
   });
 
   it("rejects invalid frontmatter with an error naming file and line", () => {
     expect(() => parseNote("bad.md", "---\ntitle: [unclosed\n---\n- O x\n")).toThrow(MichiError);
-    expect(() => parseNote("bad.md", "---\ntitle: [unclosed\n---\n- O x\n")).toThrow(/^bad\.md:\d+: invalid frontmatter/);
+    expect(() => parseNote("bad.md", "---\ntitle: [unclosed\n---\n- O x\n")).toThrow(
+      /^bad\.md:\d+: invalid frontmatter/,
+    );
   });
 });
 
 describe("the seed log", () => {
-  const text = readFileSync(new URL("../fixtures/notes/k8s-weekly-log-2.md", import.meta.url), "utf8");
+  const text = readFileSync(
+    new URL("../fixtures/notes/k8s-weekly-log-2.md", import.meta.url),
+    "utf8",
+  );
   const note = parseNote("k8s-weekly-log-2.md", text);
 
   it("has 45 items: 24 known, 2 partial, 18 unknown, 1 unmarked", () => {
     const counts: Record<string, number> = {};
-    for (const i of note.items) if (i.kind === "item") counts[i.status] = (counts[i.status] ?? 0) + 1;
+    for (const i of note.items)
+      if (i.kind === "item") counts[i.status] = (counts[i.status] ?? 0) + 1;
     expect(counts).toEqual({ known: 24, partial: 2, unknown: 18, unmarked: 1 });
   });
 
   it("reports the duplicate containerd item and the glued OCNI marker", () => {
-    expect(note.warnings.map((w) => w.message.split(":")[0])).toEqual(["ambiguous marker", "duplicate item"]);
+    expect(note.warnings.map((w) => w.message.split(":")[0])).toEqual([
+      "ambiguous marker",
+      "duplicate item",
+    ]);
   });
 
   it("has sections with no items: NW, Storage, Image and その他", () => {
