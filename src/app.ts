@@ -5,6 +5,7 @@
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { extractiveAnswerer } from "./ask/extractive.js";
+import type { Turn } from "./ask/condense.js";
 import type { Answer, Answerer, Source } from "./ask/index.js";
 import { KeywordIndex } from "./ask/keyword.js";
 import { retrieve } from "./ask/retrieve.js";
@@ -13,6 +14,17 @@ import { embedTextOf } from "./index/chunk.js";
 import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.js";
 import { LocalEmbeddings } from "./index/local-embeddings.js";
 import { type EmbedderInfo, openStore, type Store, type StoredChunk } from "./index/store.js";
+import type { Digest } from "./learning/digest.js";
+import {
+  createLearning,
+  type DigestOptions,
+  type Learning,
+  type StatusChangeOptions,
+  type StatusChangeOutcome,
+  type StatusReport,
+  type UnknownOutcome,
+} from "./learning/service.js";
+import type { MarkedStatus } from "./notes/edit.js";
 
 export interface AskOptions {
   /** How many sources to retrieve. */
@@ -21,6 +33,8 @@ export interface AskOptions {
   readonly onToken?: (token: string) => void;
   /** Skip the freshness check (the caller just ingested). */
   readonly skipIngest?: boolean;
+  /** Earlier turns of a conversation: with an LLM, a follow-up is condensed into a standalone question. */
+  readonly history?: readonly Turn[];
 }
 
 export interface IngestRunOptions {
@@ -36,6 +50,16 @@ export interface App {
   /** Retrieval only: the ranked relevant sources for a question. */
   search(question: string, k?: number): Promise<Source[]>;
   store(): Promise<Store>;
+  /** Marks the unknown/partial item TOPIC means as known (see learning/service.ts). */
+  learned(topic: string, options?: StatusChangeOptions): Promise<StatusChangeOutcome>;
+  /** Sets the status of the item TOPIC means (corrections). */
+  mark(topic: string, to: MarkedStatus, options?: StatusChangeOptions): Promise<StatusChangeOutcome>;
+  /** Adds TOPIC as an unknown item to the inbox note. */
+  unknown(topic: string): Promise<UnknownOutcome>;
+  digest(options?: DigestOptions): Promise<Digest>;
+  status(): Promise<StatusReport>;
+  /** History, question log, charts and digest posts. */
+  readonly learning: Learning;
   close(): void;
 }
 
@@ -43,6 +67,8 @@ export interface App {
 export interface AppDeps {
   readonly embedder?: EmbeddingsInterface & { readonly info?: EmbedderInfo };
   readonly answerer?: Answerer;
+  /** The clock learning events, the question log and digests use. */
+  readonly now?: () => Date;
 }
 
 export const DEFAULT_K = 5;
@@ -84,7 +110,18 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     return keyword.index;
   };
 
-  const runIngest = async (options: IngestRunOptions = {}) => {
+  /** Offline there is no model to rewrite a follow-up, so it is searched as it stands. */
+  const condense = async (question: string, history: readonly Turn[]): Promise<string> => {
+    if (!config.chat || history.length === 0) return question;
+    const [{ condenseQuestion }, { createChatModel }] = await Promise.all([
+      import("./ask/condense.js"),
+      import("./ask/llm.js"),
+    ]);
+    const chat = createChatModel({ model: config.chat.model, ...openaiOptions(config) }, false);
+    return condenseQuestion({ chat, timeoutMs: config.chat.timeoutMs }, history, question);
+  };
+
+  const ingestNow = async (options: IngestRunOptions = {}) => {
     if (options.rebuild || rebuildNext) {
       (await store()).close();
       storePromise = openConfiguredStore(true);
@@ -98,6 +135,19 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       ...(options.only ? { only: options.only } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
+  };
+
+  // One ingest at a time, each followed by its history record: concurrent commands (learned,
+  // ask) must not interleave store commits or status diffs.
+  let ingestQueue: Promise<unknown> = Promise.resolve();
+  const runIngest = (options: IngestRunOptions = {}): Promise<IngestSummary> => {
+    const run = ingestQueue.then(async () => {
+      const summary = await ingestNow(options);
+      await learning.recordIngest(summary);
+      return summary;
+    });
+    ingestQueue = run.catch(() => undefined);
+    return run;
   };
 
   const search = async (question: string, k = DEFAULT_K): Promise<Source[]> => {
@@ -118,20 +168,37 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     });
   };
 
+  const learning = createLearning({
+    config,
+    store,
+    search,
+    ingest: (options) => runIngest(options),
+    now: deps.now ?? (() => new Date()),
+  });
+
   return {
     config,
     ingest: runIngest,
     search,
     async ask(question, options = {}) {
       if (!options.skipIngest) await runIngest();
-      const sources = await search(question, options.k ?? DEFAULT_K);
+      const standalone = await condense(question, options.history ?? []);
+      const sources = await search(standalone, options.k ?? DEFAULT_K);
       const a = await answerer();
-      if (options.onToken && "stream" in a && typeof a.stream === "function") {
-        return (a.stream as StreamingAnswerer["stream"])(question, sources, options.onToken);
-      }
-      return a.answer(question, sources);
+      const answer =
+        options.onToken && "stream" in a && typeof a.stream === "function"
+          ? await (a.stream as StreamingAnswerer["stream"])(question, sources, options.onToken)
+          : await a.answer(question, sources);
+      await learning.logQuestion(answer);
+      return answer;
     },
     store,
+    learned: (topic, options) => learning.learned(topic, options),
+    mark: (topic, to, options) => learning.mark(topic, to, options),
+    unknown: (topic) => learning.unknown(topic),
+    digest: (options) => learning.digest(options),
+    status: () => learning.status(),
+    learning,
     close() {
       void storePromise?.then((s) => s.close());
     },
@@ -166,15 +233,14 @@ async function createEmbedder(config: Config, deps: AppDeps) {
     const { createOpenAIEmbeddings } = await import("./index/openai-embeddings.js");
     const embedder = createOpenAIEmbeddings({
       model: config.embeddingModel,
-      ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
-      ...(config.openai.baseURL ? { baseURL: config.openai.baseURL } : {}),
+      ...openaiOptions(config),
     });
     // The server decides the dimension; one probe tells it, so a mismatch triggers a rebuild.
     const dimensions = (await embedder.embedQuery("dimension probe")).length;
     return { embedder, info: { name: `openai:${config.embeddingModel}`, dimensions } };
   }
   const embedder = new LocalEmbeddings();
-  return { embedder, info: embedder.info };
+  return { embedder, info: { name: embedder.info.signature, dimensions: embedder.info.dimensions } };
 }
 
 async function createAnswerer(config: Config): Promise<Answerer> {
@@ -185,7 +251,13 @@ async function createAnswerer(config: Config): Promise<Answerer> {
     timeoutMs: config.chat.timeoutMs,
     generalKnowledge: config.generalKnowledge,
     fallback: extractiveAnswerer,
+    ...openaiOptions(config),
+  });
+}
+
+function openaiOptions(config: Config): { apiKey?: string; baseURL?: string } {
+  return {
     ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
     ...(config.openai.baseURL ? { baseURL: config.openai.baseURL } : {}),
-  });
+  };
 }

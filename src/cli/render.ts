@@ -42,6 +42,7 @@ export function renderAnswer(answer: Answer, options: { streamed?: boolean } = {
   const language = detectLanguage(answer.question);
   const parts: string[] = [];
   if (!options.streamed) parts.push(answer.mode === "llm" ? `${FLAG_ICONS[answer.flag]} ${answer.answer}` : answer.answer);
+  else parts.push(`${FLAG_ICONS[answer.flag]} ${answer.flag}`);
   if (answer.mode === "llm" && answer.sources.length > 0) {
     parts.push(
       answer.sources

@@ -1,9 +1,13 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
+import type { Turn } from "../../ask/condense.js";
 import { isMichiError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { renderAnswer } from "../render.js";
+
+/** Turns of conversation kept for follow-up questions. */
+const HISTORY_TURNS = 4;
 
 const HELP = `Ask anything about your notes. Commands:
   /help            this help
@@ -20,6 +24,8 @@ export async function runChat(ctx: CliContext): Promise<void> {
     `michi: ${summary.notes} notes, ${known + partial + unknown + unmarked} items (✅ ${known} 🔺 ${partial} ❓ ${unknown} 📝 ${unmarked}). /help for commands.`,
   );
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY === true });
+  // Recent turns, so an LLM can read a follow-up ("why?") as a standalone question.
+  let history: Turn[] = [];
   rl.setPrompt("› ");
   rl.prompt();
   for await (const line of rl) {
@@ -30,11 +36,13 @@ export async function runChat(ctx: CliContext): Promise<void> {
       else if (input !== "") {
         let streamed = false;
         const answer = await app.ask(input, {
+          history,
           onToken: (token) => {
             streamed = true;
             stdout.write(token);
           },
         });
+        history = [...history, { question: input, answer: answer.answer }].slice(-HISTORY_TURNS);
         if (streamed) writeLine(stdout);
         writeLine(stdout, renderAnswer(answer, { streamed }));
       }
