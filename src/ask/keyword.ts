@@ -1,0 +1,308 @@
+/**
+ * An in-memory BM25 keyword index over `{ id, text }` documents, analyzed with the same
+ * Japanese/English analysis as the embedder. Built for incremental ingest (add / replace /
+ * remove by id) and for 100k short documents: postings are packed integers, removal leaves
+ * tombstones that are compacted once they pile up, and a query touches only the postings of
+ * its own terms.
+ */
+import { analyze, analyzeQuery, type QueryOptions } from "../index/tokenize.js";
+
+export interface KeywordDoc {
+  readonly id: string;
+  readonly text: string;
+}
+
+export interface KeywordHit {
+  readonly id: string;
+  /** BM25 divided by the most any document could score for this query: in [0, 1]. */
+  readonly score: number;
+  /**
+   * IDF-weighted share of the query's concepts found in the document, in [0, 1]. A query
+   * term no document contains counts with the highest IDF, so a question about something
+   * absent from the notes has low coverage everywhere.
+   */
+  readonly coverage: number;
+}
+
+export interface KeywordIndexOptions {
+  /** BM25 term-frequency saturation. */
+  readonly k1?: number;
+  /** BM25 length normalization (0 = none, 1 = full). */
+  readonly b?: number;
+  /** Share of the unseen-term IDF that an unseen everyday (non-name) word counts with. */
+  readonly unseenEverydayWeight?: number;
+}
+
+export const DEFAULT_KEYWORD_OPTIONS: Required<KeywordIndexOptions> = {
+  k1: 1.2,
+  // Notes items are short and similar in length; strong length normalization lets the item
+  // *about* a word beat the longer item that merely lists it.
+  b: 0.75,
+  // Half: a question's own phrasing should not outweigh the topic words it shares with a note.
+  unseenEverydayWeight: 0.5,
+};
+
+/** A posting packs the document number and its term frequency into one small integer. */
+const TF_BITS = 6;
+const TF_MAX = (1 << TF_BITS) - 1;
+
+interface SearchBuffers {
+  score: Float64Array;
+  coverage: Float64Array;
+  groupBest: Float64Array;
+  groupSeen: Float64Array;
+  touched: Int32Array;
+}
+
+export class KeywordIndex {
+  private readonly k1: number;
+  private readonly b: number;
+  private readonly unseenEverydayWeight: number;
+  private readonly termIds = new Map<string, number>();
+  private postings: number[][] = [];
+  private df: number[] = [];
+  private readonly docNumOf = new Map<string, number>();
+  private docIds: (string | null)[] = [];
+  private docLen: number[] = [];
+  /** Unique term ids of each live document, to decrement df on removal. */
+  private docTerms: (Int32Array | null)[] = [];
+  private totalLen = 0;
+  private dead = 0;
+  private buffers: SearchBuffers | undefined;
+
+  constructor(options: KeywordIndexOptions = {}) {
+    const { k1, b, unseenEverydayWeight } = { ...DEFAULT_KEYWORD_OPTIONS, ...options };
+    this.k1 = k1;
+    this.b = b;
+    this.unseenEverydayWeight = unseenEverydayWeight;
+  }
+
+  /** Number of live documents. */
+  get size(): number {
+    return this.docNumOf.size;
+  }
+
+  has(id: string): boolean {
+    return this.docNumOf.has(id);
+  }
+
+  /** Adds a document, replacing any document with the same id. */
+  add(doc: KeywordDoc): void {
+    this.remove(doc.id);
+    const terms = analyze(doc.text);
+    const num = this.docIds.length;
+    const tf = new Map<number, number>();
+    for (const term of terms) {
+      let tid = this.termIds.get(term);
+      if (tid === undefined) {
+        tid = this.postings.length;
+        this.termIds.set(term, tid);
+        this.postings.push([]);
+        this.df.push(0);
+      }
+      tf.set(tid, (tf.get(tid) ?? 0) + 1);
+    }
+    const unique = new Int32Array(tf.size);
+    let i = 0;
+    for (const [tid, count] of tf) {
+      this.postings[tid]?.push(num * (TF_MAX + 1) + Math.min(count, TF_MAX));
+      this.df[tid] = (this.df[tid] ?? 0) + 1;
+      unique[i++] = tid;
+    }
+    this.docIds.push(doc.id);
+    this.docLen.push(terms.length);
+    this.docTerms.push(unique);
+    this.docNumOf.set(doc.id, num);
+    this.totalLen += terms.length;
+  }
+
+  addAll(docs: Iterable<KeywordDoc>): void {
+    for (const doc of docs) this.add(doc);
+  }
+
+  /** Removes a document; returns false when no document has that id. */
+  remove(id: string): boolean {
+    const num = this.docNumOf.get(id);
+    if (num === undefined) return false;
+    this.docNumOf.delete(id);
+    for (const tid of this.docTerms[num] ?? []) this.df[tid] = (this.df[tid] ?? 1) - 1;
+    this.totalLen -= this.docLen[num] ?? 0;
+    this.docIds[num] = null;
+    this.docTerms[num] = null;
+    this.dead++;
+    if (this.dead > 1000 && this.dead > this.docNumOf.size / 4) this.compact();
+    return true;
+  }
+
+  /**
+   * The k best documents for a query, best first (ties by id, so results are stable).
+   * Only documents sharing at least one term with the query are returned.
+   */
+  search(query: string, k = 10, options: QueryOptions = {}): KeywordHit[] {
+    const n = this.docNumOf.size;
+    if (n === 0 || k <= 0) return [];
+    const qterms = analyzeQuery(query, options);
+    if (qterms.length === 0) return [];
+    const idfUnseen = this.idf(0, n);
+    const avgLen = this.totalLen / n || 1;
+    const buf = this.searchBuffers();
+    const { score, coverage, groupBest, groupSeen, touched } = buf;
+    let touchedCount = 0;
+
+    // Concepts: terms of one group are alternatives (a word, its compound parts, its
+    // translations). A concept is as common as its most common whole form (`container` is
+    // rare in Japanese notes, but コンテナ is everywhere); parts do not set the weight (`set`
+    // must not make `ReplicaSet` cheap). A concept never seen weighs the most when it looks
+    // like a name (Istio, PersistentVolumeClaim, ガベージコレクタ), less when it is everyday
+    // wording (`exist`, a lone kanji), which Japanese notes never contain in English anyway.
+    const groups = new Map<
+      number,
+      { idf: number; seen: boolean; specific: boolean; members: { tid: number; w: number }[] }
+    >();
+    for (const q of qterms) {
+      const tid = this.termIds.get(q.term);
+      const df = tid === undefined ? 0 : (this.df[tid] ?? 0);
+      const group = groups.get(q.group) ?? {
+        idf: idfUnseen,
+        seen: false,
+        specific: false,
+        members: [],
+      };
+      if (q.kind === "written" && q.specific) group.specific = true;
+      if (df > 0 && tid !== undefined) {
+        if (q.kind !== "piece") {
+          group.idf = Math.min(group.idf, this.idf(df, n));
+          group.seen = true;
+        }
+        group.members.push({ tid, w: q.weight });
+      }
+      groups.set(q.group, group);
+    }
+    let totalIdf = 0;
+    for (const g of groups.values()) {
+      if (!g.seen && !g.specific) g.idf *= this.unseenEverydayWeight;
+      totalIdf += g.idf;
+    }
+    if (totalIdf <= 0) return [];
+
+    for (const g of groups.values()) {
+      if (g.members.length === 0) continue;
+      // Per group, a document keeps its best member's contribution (no double counting of a
+      // word and its translation); `groupSeen` holds the member weight that matched.
+      const groupTouched: number[] = [];
+      for (const { tid, w } of g.members) {
+        const idf = this.idf(this.df[tid] ?? 0, n);
+        for (const posting of this.postings[tid] ?? []) {
+          const num = Math.floor(posting / (TF_MAX + 1));
+          if (this.docIds[num] === null) continue;
+          const tf = posting % (TF_MAX + 1);
+          const len = this.docLen[num] ?? 0;
+          const part =
+            (w * idf * (tf * (this.k1 + 1))) /
+            (tf + this.k1 * (1 - this.b + (this.b * len) / avgLen));
+          if ((groupSeen[num] ?? 0) === 0) groupTouched.push(num);
+          if (part > (groupBest[num] ?? 0)) groupBest[num] = part;
+          if (w > (groupSeen[num] ?? 0)) groupSeen[num] = w;
+        }
+      }
+      for (const num of groupTouched) {
+        if ((score[num] ?? 0) === 0 && (coverage[num] ?? 0) === 0) touched[touchedCount++] = num;
+        score[num] = (score[num] ?? 0) + (groupBest[num] ?? 0);
+        coverage[num] = (coverage[num] ?? 0) + g.idf * (groupSeen[num] ?? 0);
+        groupBest[num] = 0;
+        groupSeen[num] = 0;
+      }
+    }
+
+    const maxScore = totalIdf * (this.k1 + 1);
+    const top = selectTop(touched, touchedCount, score, k, (num) => this.docIds[num] ?? "");
+    const hits = top.map((num) => ({
+      id: this.docIds[num] ?? "",
+      score: Math.min(1, (score[num] ?? 0) / maxScore),
+      coverage: Math.min(1, (coverage[num] ?? 0) / totalIdf),
+    }));
+    for (let i = 0; i < touchedCount; i++) {
+      const num = touched[i] ?? 0;
+      score[num] = 0;
+      coverage[num] = 0;
+    }
+    return hits;
+  }
+
+  /** BM25 IDF (the `+1` form, never negative). */
+  private idf(df: number, n: number): number {
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  private searchBuffers(): SearchBuffers {
+    const capacity = this.docIds.length;
+    if (!this.buffers || this.buffers.score.length < capacity) {
+      const size = Math.max(1024, capacity * 2);
+      this.buffers = {
+        score: new Float64Array(size),
+        coverage: new Float64Array(size),
+        groupBest: new Float64Array(size),
+        groupSeen: new Float64Array(size),
+        touched: new Int32Array(size),
+      };
+    }
+    return this.buffers;
+  }
+
+  /** Renumbers live documents and drops tombstoned postings. */
+  private compact(): void {
+    const renumber = new Int32Array(this.docIds.length).fill(-1);
+    const docIds: string[] = [];
+    const docLen: number[] = [];
+    const docTerms: Int32Array[] = [];
+    this.docIds.forEach((id, num) => {
+      if (id === null) return;
+      renumber[num] = docIds.length;
+      this.docNumOf.set(id, docIds.length);
+      docIds.push(id);
+      docLen.push(this.docLen[num] ?? 0);
+      docTerms.push(this.docTerms[num] ?? new Int32Array(0));
+    });
+    this.postings = this.postings.map((list) => {
+      const kept: number[] = [];
+      for (const posting of list) {
+        const to = renumber[Math.floor(posting / (TF_MAX + 1))] ?? -1;
+        if (to >= 0) kept.push(to * (TF_MAX + 1) + (posting % (TF_MAX + 1)));
+      }
+      return kept;
+    });
+    this.docIds = docIds;
+    this.docLen = docLen;
+    this.docTerms = docTerms;
+    this.dead = 0;
+  }
+}
+
+/** Indices of the k highest scores among the touched documents (ties: smaller id first). */
+function selectTop(
+  touched: Int32Array,
+  count: number,
+  score: Float64Array,
+  k: number,
+  idOf: (num: number) => string,
+): number[] {
+  const better = (a: number, b: number): boolean => {
+    const sa = score[a] ?? 0;
+    const sb = score[b] ?? 0;
+    return sa !== sb ? sa > sb : idOf(a) < idOf(b);
+  };
+  // A small sorted buffer beats a heap for the k ≤ 50 that retrieval asks for.
+  const best: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const num = touched[i] ?? 0;
+    if (best.length === k) {
+      const last = best[k - 1];
+      if (last === undefined || !better(num, last)) continue;
+      best.pop();
+    }
+    let at = best.length;
+    while (at > 0 && better(num, best[at - 1] ?? 0)) at--;
+    best.splice(at, 0, num);
+  }
+  return best;
+}

@@ -1,0 +1,463 @@
+/**
+ * Text analysis shared by the local embedder and the keyword index, for Japanese and English.
+ *
+ * Text is NFKC-normalized (full-width Latin and half-width katakana fold to their usual forms),
+ * then read as runs of one script:
+ * - Latin/digit words are lowercased, lightly stemmed (plural `-s`), and compound words are
+ *   split too: `ReplicaSet` → `replicaset`, `replica`, `set`; `containerd-shim` →
+ *   `containerd`, `shim`, `containerdshim`. `k8s` stays whole (no letter/digit split).
+ * - Kanji runs are terms as a whole plus their character bigrams (Japanese has no spaces and
+ *   compounds are written both joined and apart: 高可用構成 vs 高可用な構成).
+ * - Katakana runs are terms as a whole (a trailing ー dropped: サーバー = サーバ) plus the
+ *   words `Intl.Segmenter` finds inside long ones (サービスメッシュ → サービス, メッシュ).
+ * - Hiragana-only words are dropped: in technical writing they are particles, auxiliaries
+ *   and adverbs (は, って, とは, どんな); okurigana fall away with them (使う/使える → 使).
+ * Stopwords remove English function words and the few kanji function words (何, 事, 等).
+ */
+import { GLOSSARY } from "./glossary.js";
+
+/** Weight of a term added by glossary expansion, relative to a term the user wrote. */
+export const EXPANSION_WEIGHT = 0.8;
+
+const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    "a about above after again against all am an and any are aren as at be because been " +
+    "before being below between both but by can cannot could did didn do does doesn doing " +
+    "don down during each either else ever few for from further get gets got had has have " +
+    "having he her here hers herself him himself his how however i if in into is isn it its " +
+    "itself just let me more most much must my myself need no nor not now of off on once " +
+    "one only or other our ours ourselves out over own please same shall she should so some " +
+    "such tell than that the their theirs them themselves then there these they this those " +
+    "through to too under until up upon us very via was wasn way we were weren what when " +
+    "where whether which while who whom whose why will with within without would yes yet " +
+    "you your yours yourself yourselves thing things anything something really also like " +
+    "explain mean means meant know"
+  ).split(" "),
+);
+
+/**
+ * Kanji function words and question words. Hiragana-only words never reach this list (they
+ * are all dropped), so only words written with kanji or katakana need to be here.
+ */
+const JAPANESE_STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    "何 何故 何処 誰 事 物 者 等 為 様 方 的 其 此 彼 又 及 並 僕 私 俺 我 我々 今 時 上 中 " +
+    "上記 下記 以下 以上 場合 教 他 各"
+  ).split(" "),
+);
+
+/** Character classes; plain numbers keep the hot loop free of allocations. */
+const Script = { Other: 0, Latin: 1, Kanji: 2, Katakana: 3, Hiragana: 4 } as const;
+type Script = (typeof Script)[keyof typeof Script];
+
+function scriptOf(c: number): Script {
+  if (c < 0x80) {
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) {
+      return Script.Latin;
+    }
+    return Script.Other;
+  }
+  if (c >= 0xc0 && c <= 0x24f) return c === 0xd7 || c === 0xf7 ? Script.Other : Script.Latin;
+  if (c >= 0x3041 && c <= 0x309f) return Script.Hiragana;
+  if ((c >= 0x30a1 && c <= 0x30fa) || c === 0x30fc || c === 0x30fd || c === 0x30fe) {
+    return Script.Katakana;
+  }
+  if (
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    c === 0x3005 ||
+    c === 0x3006
+  ) {
+    return Script.Kanji;
+  }
+  return Script.Other;
+}
+
+/** NFKC, so that ＲｅｐｌｉｃａＳｅｔ, ｺﾝﾃﾅ and ReplicaSet, コンテナ analyze alike. */
+export function normalizeText(text: string): string {
+  return text.normalize("NFKC");
+}
+
+/** Light English stemming: plural `-s`/`-es`/`-ies` only, applied to query and notes alike. */
+export function stemWord(word: string): string {
+  const n = word.length;
+  if (n < 4 || /\d/.test(word)) return word;
+  if (word.endsWith("ies") && n > 4) return `${word.slice(0, -3)}y`;
+  if (word.endsWith("sses")) return word.slice(0, -2);
+  if (/(?:x|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith("s") && !/(?:ss|us|is)$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+/** Splits camelCase / PascalCase / ACRONYMWord; never splits between letters and digits. */
+function splitCamel(word: string): string[] {
+  if (!/[a-z][A-Z]|[A-Z][A-Z][a-z]/.test(word)) return [word];
+  return word.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+[a-z]*|[^\sA-Za-z\d]+/g) ?? [word];
+}
+
+/**
+ * Receives one unit of meaning: its lead term (the word as written, or null when that is a
+ * stopword), the pieces it breaks into (camelCase parts, compound parts, katakana words), and
+ * whether it looks like a name (see QueryTerm.specific).
+ */
+type UnitSink = (lead: string | null, pieces: readonly string[], specific: boolean) => void;
+
+/** Emits one Latin compound (`containerd-shim`, `ReplicaSet`, `pivot_root`) as one unit. */
+function emitLatin(compound: string, sink: UnitSink): void {
+  const parts = compound.split(/[-_.]+/).filter((p) => p.length > 0);
+  const pieces: string[] = [];
+  const keep = (word: string): void => {
+    if (word.length >= 2 && !ENGLISH_STOPWORDS.has(word)) pieces.push(stemWord(word));
+  };
+  for (const part of parts) {
+    keep(part.toLowerCase());
+    const camel = splitCamel(part);
+    if (camel.length > 1) for (const piece of camel) keep(piece.toLowerCase());
+  }
+  // Capitals, digits or joiners mark names (`Istio`, `k8s`, `containerd-shim`); a plain
+  // lowercase word is more likely everyday vocabulary (`used`, `exist`).
+  const specific = parts.length > 1 || /[A-Z0-9\u00c0-\u00de]/.test(compound);
+  if (parts.length === 1 && pieces.length > 0 && pieces[0] === stemWord(compound.toLowerCase())) {
+    // `ReplicaSet`: the word itself leads, its camelCase parts follow.
+    const [lead, ...rest] = pieces;
+    sink(lead ?? null, rest, specific);
+  } else if (parts.length > 1) {
+    const whole = stemWord(parts.join("").toLowerCase());
+    sink(whole.length >= 2 ? whole : null, pieces, specific);
+  } else {
+    sink(null, pieces, specific);
+  }
+}
+
+const segmenter = new Intl.Segmenter("ja", { granularity: "word" });
+/** Katakana words recur constantly; segmenting each once keeps ingest fast. */
+const katakanaCache = new Map<string, readonly string[]>();
+const KATAKANA_CACHE_LIMIT = 50_000;
+
+function trimLongVowel(word: string): string {
+  return word.length >= 4 && word.endsWith("ー") ? word.slice(0, -1) : word;
+}
+
+function katakanaPieces(run: string): readonly string[] {
+  const cached = katakanaCache.get(run);
+  if (cached) return cached;
+  const pieces: string[] = [];
+  for (const s of segmenter.segment(run)) {
+    const piece = trimLongVowel(s.segment);
+    if (piece.length >= 3 && piece !== run) pieces.push(piece);
+  }
+  if (katakanaCache.size >= KATAKANA_CACHE_LIMIT) katakanaCache.clear();
+  katakanaCache.set(run, pieces);
+  return pieces;
+}
+
+/**
+ * A kanji run, then each of its bigrams as a unit of its own (they stand for its words).
+ * A compound is specific; a lone kanji (mostly a verb stem: 使う → 使) and a bigram (possibly
+ * straddling two words: 高可用構成 → 用構) are not.
+ */
+function emitKanji(run: string, sink: UnitSink): void {
+  if (!JAPANESE_STOPWORDS.has(run)) sink(run, [], run.length >= 2);
+  if (run.length >= 3) {
+    for (let i = 0; i + 1 < run.length; i++) sink(run.slice(i, i + 2), [], false);
+  }
+}
+
+function emitKatakana(raw: string, sink: UnitSink): void {
+  const run = trimLongVowel(raw);
+  if (run.length < 2 || JAPANESE_STOPWORDS.has(run)) return;
+  sink(run, run.length >= 5 ? katakanaPieces(run) : [], true);
+}
+
+function analyzeUnits(text: string, sink: UnitSink): void {
+  walkRuns(
+    normalizeText(text),
+    (compound) => emitLatin(compound, sink),
+    (run, script) => (script === Script.Kanji ? emitKanji(run, sink) : emitKatakana(run, sink)),
+  );
+}
+
+/**
+ * Walks the normalized text as script runs, calling `onLatin` for each Latin compound and
+ * `onRun` for each kanji or katakana run. One pass, no regex over the whole text.
+ */
+function walkRuns(
+  text: string,
+  onLatin: (compound: string) => void,
+  onRun: (run: string, script: Script) => void,
+): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const script = scriptOf(text.charCodeAt(i));
+    if (script === Script.Latin) {
+      let j = i + 1;
+      for (;;) {
+        while (j < n && scriptOf(text.charCodeAt(j)) === Script.Latin) j++;
+        // A joiner between two Latin characters continues the compound.
+        const c = text.charCodeAt(j);
+        const joiner = c === 0x2d || c === 0x5f || c === 0x2e;
+        if (joiner && j + 1 < n && scriptOf(text.charCodeAt(j + 1)) === Script.Latin) {
+          j += 1;
+          continue;
+        }
+        break;
+      }
+      onLatin(text.slice(i, j));
+      i = j;
+    } else if (script === Script.Kanji || script === Script.Katakana) {
+      let j = i + 1;
+      while (j < n && scriptOf(text.charCodeAt(j)) === script) j++;
+      onRun(text.slice(i, j), script);
+      i = j;
+    } else {
+      i++;
+    }
+  }
+}
+
+/** The terms of a text for keyword search and embedding, in text order, repeats kept. */
+export function analyze(text: string): string[] {
+  const out: string[] = [];
+  analyzeUnits(text, (lead, pieces) => {
+    if (lead !== null) out.push(lead);
+    for (const piece of pieces) out.push(piece);
+  });
+  return out;
+}
+
+export type QueryTermKind = "written" | "piece" | "translation";
+
+/** A query term; terms sharing a `group` stand for one concept (a word, its parts, its translations). */
+export interface QueryTerm {
+  readonly term: string;
+  readonly group: number;
+  /** `written` as the user wrote it, a `piece` of a compound, or a glossary `translation`. */
+  readonly kind: QueryTermKind;
+  /** How much a match on this term counts: 1 written, PIECE_WEIGHT, EXPANSION_WEIGHT. */
+  readonly weight: number;
+  /**
+   * The word looks like a name or term of art (capitals, digits, joiners, katakana, a kanji
+   * compound) rather than everyday vocabulary (a lowercase English word, a lone kanji). When
+   * the notes never use it, a specific word says "this is about something else"; an everyday
+   * word may just be phrasing, or a language the notes are not written in.
+   */
+  readonly specific: boolean;
+}
+
+/** Weight of a compound's part (`set` of `ReplicaSet`) when the whole word is asked for. */
+export const PIECE_WEIGHT = 0.5;
+
+const KIND_WEIGHT: Readonly<Record<QueryTermKind, number>> = {
+  written: 1,
+  piece: PIECE_WEIGHT,
+  translation: EXPANSION_WEIGHT,
+};
+
+export interface QueryOptions {
+  /** Add glossary translations (English ↔ Japanese); default true. */
+  readonly expand?: boolean;
+}
+
+interface Glossary {
+  /** English phrase (stemmed words joined by a space) → terms of its Japanese side. */
+  readonly english: ReadonlyMap<string, readonly string[]>;
+  /** Leading term of a Japanese gloss → terms of the English side. */
+  readonly japanese: ReadonlyMap<string, readonly string[]>;
+  readonly longestPhrase: number;
+}
+
+let glossary: Glossary | undefined;
+
+function englishWords(text: string): string[] {
+  return (text.toLowerCase().match(/[a-z0-9\u00c0-\u024f]+/g) ?? []).map(stemWord);
+}
+
+function buildGlossary(): Glossary {
+  const english = new Map<string, string[]>();
+  const japanese = new Map<string, string[]>();
+  let longestPhrase = 1;
+  for (const [en, ja] of GLOSSARY) {
+    const words = englishWords(en);
+    longestPhrase = Math.max(longestPhrase, words.length);
+    const key = words.join(" ");
+    const enTerms = analyze(en);
+    for (const alternative of ja.split("|")) {
+      const jaTerms = analyze(alternative);
+      const list = english.get(key) ?? [];
+      for (const t of jaTerms) if (!list.includes(t)) list.push(t);
+      english.set(key, list);
+      const lead = jaTerms[0];
+      if (lead === undefined) continue;
+      const back = japanese.get(lead) ?? [];
+      for (const t of enTerms) if (!back.includes(t)) back.push(t);
+      japanese.set(lead, back);
+    }
+  }
+  return { english, japanese, longestPhrase };
+}
+
+/** Past-tense and -ing forms looked up in the glossary as their base word. */
+function glossaryKeys(word: string): string[] {
+  const keys = [word];
+  if (word.length > 5 && word.endsWith("ing"))
+    keys.push(word.slice(0, -3), `${word.slice(0, -3)}e`);
+  if (word.length > 4 && word.endsWith("ed")) keys.push(word.slice(0, -2), word.slice(0, -1));
+  return keys;
+}
+
+/** Query terms under construction: term → its group and kind, first writing wins. */
+class QueryBuilder {
+  readonly entries = new Map<string, { group: number; kind: QueryTermKind; specific: boolean }>();
+  private groups = 0;
+
+  newGroup(): number {
+    return this.groups++;
+  }
+
+  add(term: string, group: number, kind: QueryTermKind, specific = false): void {
+    const existing = this.entries.get(term);
+    if (!existing) {
+      this.entries.set(term, { group, kind, specific });
+      return;
+    }
+    if (KIND_WEIGHT[kind] > KIND_WEIGHT[existing.kind]) existing.kind = kind;
+    if (specific) existing.specific = true;
+  }
+
+  /** Moves every term of group `from` into group `to` (a phrase becomes one concept). */
+  merge(from: number, to: number): void {
+    if (from === to) return;
+    for (const entry of this.entries.values()) if (entry.group === from) entry.group = to;
+  }
+}
+
+/**
+ * The query's terms, deduplicated and grouped: each written word (with its compound pieces)
+ * is one group; glossary translations join the group of the word(s) they translate, so
+ * coverage counts a concept once whatever language matched it.
+ */
+export function analyzeQuery(text: string, options: QueryOptions = {}): QueryTerm[] {
+  const q = new QueryBuilder();
+  analyzeUnits(text, (lead, pieces, specific) => {
+    const known = [lead, ...pieces].find((t) => t !== null && q.entries.has(t));
+    const group = known ? (q.entries.get(known)?.group ?? q.newGroup()) : q.newGroup();
+    if (lead !== null) q.add(lead, group, "written", specific);
+    for (const piece of pieces) q.add(piece, group, lead === null ? "written" : "piece", specific);
+  });
+  if (options.expand ?? true) expandQuery(text, q);
+  const out: QueryTerm[] = [];
+  for (const [term, { group, kind, specific }] of q.entries) {
+    out.push({ term, group, kind, weight: KIND_WEIGHT[kind], specific });
+  }
+  return out;
+}
+
+function expandQuery(text: string, q: QueryBuilder): void {
+  glossary ??= buildGlossary();
+  const g = glossary;
+  const written = [...q.entries.keys()];
+  // English → Japanese: longest phrase first over the stemmed word sequence.
+  const words = englishWords(normalizeText(text));
+  for (let i = 0; i < words.length; ) {
+    let matched = 0;
+    for (let len = Math.min(g.longestPhrase, words.length - i); len >= 1 && matched === 0; len--) {
+      const phrase = words.slice(i, i + len);
+      const keys = len === 1 ? glossaryKeys(phrase[0] ?? "") : [phrase.join(" ")];
+      for (const key of keys) {
+        const ja = g.english.get(key);
+        if (!ja) continue;
+        // The phrase's own words become one concept with its translation.
+        const groups = phrase.flatMap((w) => {
+          const entry = q.entries.get(w);
+          return entry ? [entry.group] : [];
+        });
+        const group = groups[0] ?? q.newGroup();
+        for (const other of groups) q.merge(other, group);
+        for (const t of ja) q.add(t, group, "translation");
+        matched = len;
+        break;
+      }
+    }
+    i += Math.max(matched, 1);
+  }
+  // Japanese → English: a term that leads a Japanese gloss brings its English words.
+  for (const t of written) {
+    const en = g.japanese.get(t);
+    const group = q.entries.get(t)?.group;
+    if (en && group !== undefined) for (const e of en) q.add(e, group, "translation");
+  }
+}
+
+/** 32-bit FNV-1a over UTF-16 code units with a murmur3 finalizer, so low bits mix well. */
+export function hashString(text: string, seed = 0x811c9dc5, start = 0, end = text.length): number {
+  let h = seed >>> 0;
+  for (let i = start; i < end; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const TERM_SEED = 0x811c9dc5;
+const LATIN_GRAM_SEED = 0x01234567;
+const CJK_GRAM_SEED = 0x089abcde;
+
+/** Receives one feature occurrence: its 32-bit hash and its weight. */
+export type FeatureSink = (hash: number, weight: number) => void;
+
+export interface FeatureOptions {
+  /** Weight of one character n-gram relative to one term. */
+  readonly ngramWeight: number;
+  /** Analyze as a query: dedupe terms and add glossary translations. */
+  readonly query: boolean;
+}
+
+/**
+ * Feature extraction for the hashing embedder: every term, plus character n-grams that let
+ * near-miss spellings meet (Latin trigrams with word boundaries: `replicaset` ~ `replica`;
+ * bigrams over kanji/katakana: シークレット ~ シークレッツ, 名前空間 ~ 名前).
+ */
+export function extractFeatures(text: string, sink: FeatureSink, options: FeatureOptions): void {
+  const normalized = normalizeText(text);
+  if (options.query) {
+    // Pieces weigh as in documents (where they are plain terms); translations weigh less.
+    for (const q of analyzeQuery(normalized)) {
+      sink(hashString(q.term, TERM_SEED), q.kind === "translation" ? q.weight : 1);
+    }
+  } else {
+    for (const t of analyze(normalized)) sink(hashString(t, TERM_SEED), 1);
+  }
+  const w = options.ngramWeight;
+  if (w <= 0) return;
+  const lower = normalized.toLowerCase();
+  const n = lower.length;
+  let i = 0;
+  while (i < n) {
+    const script = scriptOf(lower.charCodeAt(i));
+    let j = i + 1;
+    if (script === Script.Latin) {
+      while (j < n && scriptOf(lower.charCodeAt(j)) === Script.Latin) j++;
+      if (j - i >= 3) {
+        // Boundary grams (`^re`, `et$`) are hashed with the word edge folded into the seed.
+        sink(hashString(lower, LATIN_GRAM_SEED ^ 0x5bd1e995, i, i + 2), w);
+        for (let k = i; k + 3 <= j; k++) sink(hashString(lower, LATIN_GRAM_SEED, k, k + 3), w);
+        sink(hashString(lower, LATIN_GRAM_SEED ^ 0x27d4eb2f, j - 2, j), w);
+      }
+    } else if (script === Script.Kanji || script === Script.Katakana) {
+      while (j < n) {
+        const s = scriptOf(lower.charCodeAt(j));
+        if (s !== Script.Kanji && s !== Script.Katakana) break;
+        j++;
+      }
+      for (let k = i; k + 2 <= j; k++) sink(hashString(lower, CJK_GRAM_SEED, k, k + 2), w);
+    }
+    i = j;
+  }
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { KeywordIndex } from "../../src/ask/keyword.js";
+
+const NOTES = [
+  { id: "daemonset", text: "DaemonSetは各ノードに1つずつPodを配置するという認識" },
+  {
+    id: "list",
+    text: "Podを管理するリソースとしてReplicaSet, StatefulSet, DaemonSet, Deploymentが定義できる",
+  },
+  { id: "replicaset", text: "ReplicaSetはPodのレプリカ数を維持するために使える事は知っている" },
+  { id: "kubelet", text: "kubeletの役割をあまり知らない" },
+  { id: "secret", text: "シークレットの仕組みや実体を知らない" },
+];
+
+function buildIndex(): KeywordIndex {
+  const index = new KeywordIndex();
+  index.addAll(NOTES);
+  return index;
+}
+
+describe("KeywordIndex", () => {
+  it("ranks the short item about a word above the longer one that lists it", () => {
+    const hits = buildIndex().search("DaemonSetって何?", 5);
+    expect(hits.map((h) => h.id).slice(0, 2)).toEqual(["daemonset", "list"]);
+    expect(hits[0]?.score).toBeGreaterThan(hits[1]?.score ?? 1);
+  });
+
+  it("reports full coverage when every concept of the question is in the item", () => {
+    const [top] = buildIndex().search("kubeletの役割は?", 1);
+    expect(top).toMatchObject({ id: "kubelet", coverage: 1 });
+  });
+
+  it("credits a concept matched through a translation, a little below a written match", () => {
+    const [english] = buildIndex().search("What is the role of the kubelet?", 1);
+    const [japanese] = buildIndex().search("kubeletの役割は?", 1);
+    expect(english?.id).toBe("kubelet");
+    expect(english?.coverage).toBeGreaterThan(0.8);
+    expect(english?.coverage).toBeLessThan(japanese?.coverage ?? 0);
+  });
+
+  it("gives low coverage when the question's topic never occurs in the notes", () => {
+    const hits = buildIndex().search("Istioのサービスメッシュの仕組みは?", 5);
+    for (const hit of hits) expect(hit.coverage).toBeLessThan(0.4);
+  });
+
+  it("returns nothing for a question sharing no term with the notes", () => {
+    expect(buildIndex().search("What is a PersistentVolumeClaim?", 5)).toEqual([]);
+  });
+
+  it("keeps scores and coverage within [0, 1]", () => {
+    for (const q of ["ReplicaSet ReplicaSet Pod", "Podのレプリカ", "知らない"]) {
+      for (const hit of buildIndex().search(q, 10)) {
+        expect(hit.score).toBeGreaterThan(0);
+        expect(hit.score).toBeLessThanOrEqual(1);
+        expect(hit.coverage).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it("forgets a removed document and replaces a re-added one", () => {
+    const index = buildIndex();
+    expect(index.remove("kubelet")).toBe(true);
+    expect(index.remove("kubelet")).toBe(false);
+    expect(index.size).toBe(NOTES.length - 1);
+    expect(index.search("kubelet", 5)).toEqual([]);
+    index.add({ id: "secret", text: "kubeletはノード上でPodを動かす" });
+    expect(index.size).toBe(NOTES.length - 1);
+    expect(index.search("kubelet", 5).map((h) => h.id)).toEqual(["secret"]);
+    expect(index.search("シークレット", 5)).toEqual([]);
+  });
+
+  it("scores the same after many removals trigger compaction", () => {
+    const index = new KeywordIndex();
+    for (let i = 0; i < 3000; i++) index.add({ id: `noise${i}`, text: `filler word${i % 50}` });
+    index.addAll(NOTES);
+    const before = index.search("ReplicaSetは何に使う?", 3);
+    for (let i = 0; i < 3000; i++) index.remove(`noise${i}`);
+    const fresh = buildIndex().search("ReplicaSetは何に使う?", 3);
+    const after = index.search("ReplicaSetは何に使う?", 3);
+    expect(after).toEqual(fresh);
+    expect(after.map((h) => h.id)).toEqual(before.map((h) => h.id));
+  });
+
+  it("breaks score ties by id so results do not depend on insertion order", () => {
+    const a = new KeywordIndex();
+    const b = new KeywordIndex();
+    const docs = [
+      { id: "b", text: "containerd" },
+      { id: "a", text: "containerd" },
+    ];
+    a.addAll(docs);
+    b.addAll([...docs].reverse());
+    expect(a.search("containerd", 2)).toEqual(b.search("containerd", 2));
+    expect(a.search("containerd", 2).map((h) => h.id)).toEqual(["a", "b"]);
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { KeywordIndex } from "../../src/ask/keyword.js";
+import { DEFAULT_RETRIEVAL_OPTIONS, fuseHits, retrieve } from "../../src/ask/retrieve.js";
+import { LocalEmbeddings } from "../../src/index/local-embeddings.js";
+
+describe("fuseHits", () => {
+  it("ranks an item found by both sides above items found by one", () => {
+    const fused = fuseHits(
+      [
+        { id: "a", similarity: 0.5 },
+        { id: "b", similarity: 0.45 },
+      ],
+      [
+        { id: "b", score: 0.4, coverage: 1 },
+        { id: "c", score: 0.45, coverage: 1 },
+      ],
+    );
+    expect(fused.map((h) => h.id)).toEqual(["b", "c", "a"]);
+    for (const hit of fused) {
+      expect(hit.score).toBeGreaterThanOrEqual(0);
+      expect(hit.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("marks a strong keyword and vector match relevant", () => {
+    const [hit] = fuseHits([{ id: "a", similarity: 0.7 }], [{ id: "a", score: 0.5, coverage: 1 }]);
+    expect(hit).toMatchObject({ id: "a", relevant: true, coverage: 1, similarity: 0.7 });
+  });
+
+  it("marks nothing relevant when the question's vocabulary is mostly absent", () => {
+    const fused = fuseHits(
+      [{ id: "a", similarity: 0.17 }],
+      [{ id: "a", score: 0.07, coverage: 0.25 }],
+    );
+    expect(fused.every((h) => !h.relevant)).toBe(true);
+  });
+
+  it("never calls a vector-only hit relevant, however similar", () => {
+    const [hit] = fuseHits([{ id: "a", similarity: 0.99 }], []);
+    expect(hit?.relevant).toBe(false);
+  });
+
+  it("keeps the best rank of an id listed twice", () => {
+    const fused = fuseHits(
+      [
+        { id: "a", similarity: 0.9 },
+        { id: "a", similarity: 0.1 },
+      ],
+      [],
+    );
+    expect(fused).toHaveLength(1);
+    expect(fused[0]?.similarity).toBe(0.9);
+  });
+
+  it("is independent of the order hits arrive in", () => {
+    const vector = [
+      { id: "x", similarity: 0.3 },
+      { id: "y", similarity: 0.3 },
+      { id: "z", similarity: 0.6 },
+    ];
+    const keyword = [
+      { id: "y", score: 0.2, coverage: 0.6 },
+      { id: "x", score: 0.2, coverage: 0.6 },
+    ];
+    expect(fuseHits([...vector].reverse(), [...keyword].reverse())).toEqual(
+      fuseHits(vector, keyword),
+    );
+  });
+
+  it("follows the options it is given", () => {
+    const hits = [{ id: "a", score: 0.5, coverage: 0.6 }];
+    const vector = [{ id: "a", similarity: 0.4 }];
+    expect(fuseHits(vector, hits, { minCoverage: 0.7 })[0]?.relevant).toBe(false);
+    expect(fuseHits(vector, hits, { minScore: 0 })[0]?.relevant).toBe(true);
+  });
+});
+
+describe("retrieve", () => {
+  const notes = [
+    { id: "kubelet", text: "kubeletの役割をあまり知らない" },
+    { id: "firecracker", text: "Firecrackerは軽量なQEMU相当物だということは知っている" },
+    { id: "secret", text: "シークレットの仕組みや実体を知らない" },
+  ];
+
+  async function buildDeps() {
+    const embedder = new LocalEmbeddings();
+    const vectors = await embedder.embedDocuments(notes.map((n) => n.text));
+    const keyword = new KeywordIndex();
+    keyword.addAll(notes);
+    const searchVectors = (query: number[], k: number) =>
+      notes
+        .map((n, i) => ({
+          id: n.id,
+          similarity: (vectors[i] ?? []).reduce((s, x, j) => s + x * (query[j] ?? 0), 0),
+        }))
+        .sort((a, b) => b.similarity - a.similarity)
+        .slice(0, k);
+    return { embedder, keyword, searchVectors };
+  }
+
+  it("returns the relevant note first for Japanese and English questions", async () => {
+    const deps = await buildDeps();
+    expect((await retrieve("kubeletの役割は?", deps))[0]?.id).toBe("kubelet");
+    expect((await retrieve("What is Firecracker?", deps))[0]?.id).toBe("firecracker");
+  });
+
+  it("returns nothing for a question the notes do not cover", async () => {
+    const deps = await buildDeps();
+    expect(await retrieve("How does the Go garbage collector work?", deps)).toEqual([]);
+  });
+
+  it("accepts an asynchronous vector search and caps the result at k", async () => {
+    const deps = await buildDeps();
+    const hits = await retrieve(
+      "kubeletとFirecrackerとシークレット",
+      { ...deps, searchVectors: async (v, k) => deps.searchVectors(v, k) },
+      { k: 1, minScore: 0, minCoverage: 0 },
+    );
+    expect(hits).toHaveLength(1);
+    expect(DEFAULT_RETRIEVAL_OPTIONS.k).toBe(5);
+  });
+
+  it("lets a failing vector search fail the retrieval instead of answering from nothing", async () => {
+    const deps = await buildDeps();
+    const broken = {
+      ...deps,
+      searchVectors: async () => {
+        throw new Error("index unreadable");
+      },
+    };
+    await expect(retrieve("kubeletの役割は?", broken)).rejects.toThrow("index unreadable");
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import {
+  analyze,
+  analyzeQuery,
+  hashString,
+  normalizeText,
+  stemWord,
+} from "../../src/index/tokenize.js";
+
+describe("analyze", () => {
+  it("lowercases Latin words and splits camelCase into parts too", () => {
+    expect(analyze("ReplicaSet")).toEqual(["replicaset", "replica", "set"]);
+    expect(analyze("PersistentVolumeClaim")).toContain("volume");
+  });
+
+  it("keeps letter-digit words like k8s whole", () => {
+    expect(analyze("k8s and k3s")).toEqual(["k8s", "k3s"]);
+  });
+
+  it("splits hyphenated compounds and also keeps them joined", () => {
+    expect(analyze("containerd-shim")).toEqual(["containerdshim", "containerd", "shim"]);
+  });
+
+  it("folds full-width Latin and half-width katakana with NFKC", () => {
+    expect(analyze("ＲｅｐｌｉｃａＳｅｔ")).toEqual(analyze("ReplicaSet"));
+    expect(analyze("ｺﾝﾃﾅ")).toEqual(["コンテナ"]);
+    expect(normalizeText("ｺﾝﾃﾅ")).toBe("コンテナ");
+  });
+
+  it("drops English function words and question words", () => {
+    expect(analyze("What does the kubelet do?")).toEqual(["kubelet"]);
+  });
+
+  it("drops Japanese particles, hiragana function words and question words", () => {
+    expect(analyze("kubeletの役割は何?")).toEqual(["kubelet", "役割"]);
+    expect(analyze("DaemonSetって何?")).toEqual(["daemonset", "daemon", "set"]);
+    expect(analyze("とはなに")).toEqual([]);
+  });
+
+  it("adds kanji bigrams for compounds so differently joined phrases still meet", () => {
+    const question = analyze("高可用構成");
+    const note = analyze("高可用な構成");
+    expect(question).toEqual(expect.arrayContaining(["高可", "可用", "構成"]));
+    expect(note).toEqual(expect.arrayContaining(["高可用", "構成"]));
+  });
+
+  it("reduces verbs to their kanji stem so inflections match", () => {
+    expect(analyze("使う")).toEqual(analyze("使える"));
+  });
+
+  it("treats a trailing long vowel mark as a spelling variant of katakana words", () => {
+    expect(analyze("サーバー")).toEqual(analyze("サーバ"));
+  });
+
+  it("splits long katakana compounds into their words as well", () => {
+    expect(analyze("サービスメッシュ")).toEqual(["サービスメッシュ", "サービス", "メッシュ"]);
+  });
+
+  it("strips plural endings", () => {
+    expect(stemWord("containers")).toBe("container");
+    expect(stemWord("policies")).toBe("policy");
+    expect(stemWord("sandboxes")).toBe("sandbox");
+    expect(stemWord("class")).toBe("class");
+  });
+});
+
+describe("analyzeQuery", () => {
+  it("groups a compound word with its parts", () => {
+    const terms = analyzeQuery("What does a ReplicaSet do?", { expand: false });
+    expect(terms.map((t) => [t.term, t.kind])).toEqual([
+      ["replicaset", "written"],
+      ["replica", "piece"],
+      ["set", "piece"],
+    ]);
+    expect(new Set(terms.map((t) => t.group)).size).toBe(1);
+  });
+
+  it("adds Japanese translations of English words into the same group", () => {
+    const terms = analyzeQuery("How do containers start?");
+    const container = terms.find((t) => t.term === "container");
+    const translated = terms.find((t) => t.term === "コンテナ");
+    expect(translated?.kind).toBe("translation");
+    expect(translated?.group).toBe(container?.group);
+  });
+
+  it("translates English phrases as one concept", () => {
+    const terms = analyzeQuery("what is the control plane");
+    const groups = new Set(
+      terms
+        .filter((t) => ["control", "plane", "コントロールプレーン"].includes(t.term))
+        .map((t) => t.group),
+    );
+    expect(groups.size).toBe(1);
+  });
+
+  it("adds English translations of Japanese words", () => {
+    expect(analyzeQuery("コンテナの役割").map((t) => t.term)).toEqual(
+      expect.arrayContaining(["container", "role"]),
+    );
+  });
+
+  it("marks names as specific and everyday words as not", () => {
+    const terms = analyzeQuery("Does Istio exist", { expand: false });
+    expect(terms.find((t) => t.term === "istio")?.specific).toBe(true);
+    expect(terms.find((t) => t.term === "exist")?.specific).toBe(false);
+  });
+
+  it("returns no terms for a question made only of function words", () => {
+    expect(analyzeQuery("what is it?")).toEqual([]);
+  });
+});
+
+describe("hashString", () => {
+  it("is a fixed function of the text", () => {
+    expect(hashString("kubelet")).toBe(hashString("kubelet"));
+    expect(hashString("kubelet")).not.toBe(hashString("kubelets"));
+    expect(hashString("abc", 1)).not.toBe(hashString("abc", 2));
+  });
+
+  it("hashes a slice like the substring", () => {
+    expect(hashString("xxkubeletyy", 7, 2, 9)).toBe(hashString("kubelet", 7));
+  });
+});
