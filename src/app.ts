@@ -4,8 +4,8 @@
  * `michi ask` stays fast.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { extractiveAnswerer } from "./ask/extractive.js";
 import type { Turn } from "./ask/condense.js";
+import { extractiveAnswerer } from "./ask/extractive.js";
 import type { Answer, Answerer, Source } from "./ask/index.js";
 import { KeywordIndex } from "./ask/keyword.js";
 import { retrieve } from "./ask/retrieve.js";
@@ -53,7 +53,11 @@ export interface App {
   /** Marks the unknown/partial item TOPIC means as known (see learning/service.ts). */
   learned(topic: string, options?: StatusChangeOptions): Promise<StatusChangeOutcome>;
   /** Sets the status of the item TOPIC means (corrections). */
-  mark(topic: string, to: MarkedStatus, options?: StatusChangeOptions): Promise<StatusChangeOutcome>;
+  mark(
+    topic: string,
+    to: MarkedStatus,
+    options?: StatusChangeOptions,
+  ): Promise<StatusChangeOutcome>;
   /** Adds TOPIC as an unknown item to the inbox note. */
   unknown(topic: string): Promise<UnknownOutcome>;
   digest(options?: DigestOptions): Promise<Digest>;
@@ -206,7 +210,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
 }
 
 interface StreamingAnswerer extends Answerer {
-  stream(question: string, sources: readonly Source[], onToken: (token: string) => void): Promise<Answer>;
+  stream(
+    question: string,
+    sources: readonly Source[],
+    onToken: (token: string) => void,
+  ): Promise<Answer>;
 }
 
 export function toSource(chunk: StoredChunk, score: number): Source {
@@ -226,7 +234,10 @@ export function toSource(chunk: StoredChunk, score: number): Source {
 
 async function createEmbedder(config: Config, deps: AppDeps) {
   if (deps.embedder) {
-    const info = deps.embedder.info ?? { name: "custom", dimensions: (await deps.embedder.embedQuery("probe")).length };
+    const info = deps.embedder.info ?? {
+      name: "custom",
+      dimensions: (await deps.embedder.embedQuery("probe")).length,
+    };
     return { embedder: deps.embedder, info };
   }
   if (config.embeddings === "openai") {
@@ -240,7 +251,10 @@ async function createEmbedder(config: Config, deps: AppDeps) {
     return { embedder, info: { name: `openai:${config.embeddingModel}`, dimensions } };
   }
   const embedder = new LocalEmbeddings();
-  return { embedder, info: { name: embedder.info.signature, dimensions: embedder.info.dimensions } };
+  return {
+    embedder,
+    info: { name: embedder.info.signature, dimensions: embedder.info.dimensions },
+  };
 }
 
 async function createAnswerer(config: Config): Promise<Answerer> {

@@ -137,7 +137,8 @@ export function loadConfig(
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
-      (issue) => `${issue.path.join(".")}: ${issue.message} (got "${env[String(issue.path[0])] ?? ""}")`,
+      (issue) =>
+        `${issue.path.join(".")}: ${issue.message} (got "${env[String(issue.path[0])] ?? ""}")`,
     );
     throw new MichiError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }

@@ -50,7 +50,9 @@ export function parseEvalFile(text: string, fileName: string): EvalQuestion[] {
     const parsed = EvalLine.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new MichiError(`${fileName}:${i + 1}: ${issue?.path.join(".") || "line"}: ${issue?.message}`);
+      throw new MichiError(
+        `${fileName}:${i + 1}: ${issue?.path.join(".") || "line"}: ${issue?.message}`,
+      );
     }
     if (parsed.data.flag !== "none" && parsed.data.expect === undefined) {
       throw new MichiError(`${fileName}:${i + 1}: "expect" is required unless flag is "none"`);
@@ -61,13 +63,18 @@ export function parseEvalFile(text: string, fileName: string): EvalQuestion[] {
   return out;
 }
 
-export type RankedSearch = (question: string) => Promise<readonly Pick<Source, "text" | "status">[]>;
+export type RankedSearch = (
+  question: string,
+) => Promise<readonly Pick<Source, "text" | "status">[]>;
 
 /**
  * hit@k and MRR count over the questions that expect a source (a "none" question has no
  * source to find); flag accuracy counts over all questions.
  */
-export async function evaluate(questions: readonly EvalQuestion[], search: RankedSearch): Promise<EvalReport> {
+export async function evaluate(
+  questions: readonly EvalQuestion[],
+  search: RankedSearch,
+): Promise<EvalReport> {
   let hit1 = 0;
   let hit3 = 0;
   let rr = 0;
@@ -77,7 +84,10 @@ export async function evaluate(questions: readonly EvalQuestion[], search: Ranke
   for (const question of questions) {
     const sources = await search(question.q);
     const flag = flagFromSources(sources as Source[]);
-    const index = question.expect === undefined ? -1 : sources.findIndex((s) => s.text.includes(question.expect as string));
+    const index =
+      question.expect === undefined
+        ? -1
+        : sources.findIndex((s) => s.text.includes(question.expect as string));
     const rank = index === -1 ? null : index + 1;
     if (question.expect !== undefined) {
       withSource++;

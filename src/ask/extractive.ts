@@ -4,7 +4,7 @@
  * nothing on it.
  */
 import { flagFromSources } from "./flag.js";
-import { FLAG_ICONS, type Answer, type Answerer, type Flag, type Source } from "./index.js";
+import { type Answer, type Answerer, FLAG_ICONS, type Flag, type Source } from "./index.js";
 import { detectLanguage, type Language } from "./language.js";
 
 /** How many supporting sources follow the primary one. */
@@ -43,7 +43,10 @@ const NONE_HINT: Readonly<Record<Language, string>> = {
 };
 
 /** `Weekly Log 2 › Pod関連, line 34` */
-export function formatCitation(source: Pick<Source, "title" | "sectionPath" | "line">, language: Language = "en"): string {
+export function formatCitation(
+  source: Pick<Source, "title" | "sectionPath" | "line">,
+  language: Language = "en",
+): string {
   const where = [source.title, ...source.sectionPath].join(" › ");
   return language === "ja" ? `${where}、${source.line}行目` : `${where}, line ${source.line}`;
 }
@@ -63,7 +66,12 @@ export function answerExtractively(question: string, sources: readonly Source[])
     const related = rest.slice(0, RELATED_LIMIT);
     if (related.length > 0) {
       parts.push(
-        [RELATED[language], ...related.map((s) => `- ${FLAG_ICONS[s.status]} ${s.text} (${formatCitation(s, language)})`)].join("\n"),
+        [
+          RELATED[language],
+          ...related.map(
+            (s) => `- ${FLAG_ICONS[s.status]} ${s.text} (${formatCitation(s, language)})`,
+          ),
+        ].join("\n"),
       );
     }
     if (flag === "unknown") parts.push(UNKNOWN_HINT[language]);

@@ -3,8 +3,13 @@ import { Command } from "commander";
 import { isMichiError } from "../errors.js";
 import { registerAsk } from "./commands/ask.js";
 import { registerChat, runChat } from "./commands/chat.js";
+import { registerDigest } from "./commands/digest.js";
 import { registerEval } from "./commands/eval.js";
 import { registerIngest } from "./commands/ingest.js";
+import { registerLearned } from "./commands/learned.js";
+import { registerMark } from "./commands/mark.js";
+import { registerStatus } from "./commands/status.js";
+import { registerUnknown } from "./commands/unknown.js";
 import { type CliIO, createContext, type GlobalOptions, writeLine } from "./context.js";
 
 export function buildProgram(io: CliIO): Command {
@@ -23,12 +28,20 @@ export function buildProgram(io: CliIO): Command {
   registerAsk(program, ctx);
   registerChat(program, ctx);
   registerEval(program, ctx);
+  registerLearned(program, ctx);
+  registerMark(program, ctx);
+  registerUnknown(program, ctx);
+  registerDigest(program, ctx);
+  registerStatus(program, ctx);
   program
     .command("start")
     .description("run the Discord bot when DISCORD_TOKEN is set, else the terminal chat")
     .action(async () => {
       if (ctx.config().discord.token) {
-        writeLine(io.stderr, "michi: the Discord bot is not part of this version yet; starting the terminal chat.");
+        writeLine(
+          io.stderr,
+          "michi: the Discord bot is not part of this version yet; starting the terminal chat.",
+        );
       }
       await runChat(ctx);
     });

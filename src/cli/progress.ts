@@ -12,7 +12,11 @@ export function createIngestProgress(stream: NodeJS.WritableStream & { isTTY?: b
       if (!stream.isTTY || progress.phase !== "embed" || progress.total < MIN_TOTAL_FOR_BAR) return;
       if (bar === null) {
         bar = new cliProgress.SingleBar(
-          { stream, format: "embedding {bar} {value}/{total} chunks | {eta_formatted} left", hideCursor: true },
+          {
+            stream,
+            format: "embedding {bar} {value}/{total} chunks | {eta_formatted} left",
+            hideCursor: true,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(progress.total, 0);

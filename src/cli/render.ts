@@ -1,7 +1,7 @@
 /** Terminal and JSON renderings of core results. */
 import path from "node:path";
 import { formatCitation } from "../ask/extractive.js";
-import { FLAG_ICONS, type Answer, type Source } from "../ask/index.js";
+import { type Answer, FLAG_ICONS, type Source } from "../ask/index.js";
 import { detectLanguage } from "../ask/language.js";
 import type { IngestSummary } from "../index/ingest.js";
 
@@ -41,19 +41,26 @@ export function answerJson(answer: Answer, notesDir: string, cwd: string) {
 export function renderAnswer(answer: Answer, options: { streamed?: boolean } = {}): string {
   const language = detectLanguage(answer.question);
   const parts: string[] = [];
-  if (!options.streamed) parts.push(answer.mode === "llm" ? `${FLAG_ICONS[answer.flag]} ${answer.answer}` : answer.answer);
+  if (!options.streamed)
+    parts.push(
+      answer.mode === "llm" ? `${FLAG_ICONS[answer.flag]} ${answer.answer}` : answer.answer,
+    );
   else parts.push(`${FLAG_ICONS[answer.flag]} ${answer.flag}`);
   if (answer.mode === "llm" && answer.sources.length > 0) {
     parts.push(
       answer.sources
-        .map((s, i) => `[${i + 1}] ${FLAG_ICONS[s.status]} ${s.text} — ${formatCitation(s, language)}`)
+        .map(
+          (s, i) => `[${i + 1}] ${FLAG_ICONS[s.status]} ${s.text} — ${formatCitation(s, language)}`,
+        )
         .join("\n"),
     );
   }
   for (const notice of answer.notices) parts.push(`note: ${notice}`);
   const top = answer.sources[0];
-  if (answer.flag === "unknown" && top) parts.push(`→ learned it? michi learned ${JSON.stringify(top.text.slice(0, 40))}`);
-  if (answer.flag === "none") parts.push(`→ add it as an unknown: michi unknown ${JSON.stringify(answer.question)}`);
+  if (answer.flag === "unknown" && top)
+    parts.push(`→ learned it? michi learned ${JSON.stringify(top.text.slice(0, 40))}`);
+  if (answer.flag === "none")
+    parts.push(`→ add it as an unknown: michi unknown ${JSON.stringify(answer.question)}`);
   return parts.join("\n\n");
 }
 

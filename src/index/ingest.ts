@@ -9,7 +9,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { NoteWarning, Status } from "../notes/index.js";
 import { listNoteFiles, type NoteFile, readNote } from "../notes/scan.js";
 import { type Chunk, chunkItems, embedTextOf } from "./chunk.js";
-import type { FileRecord, StoredChunk, Store } from "./store.js";
+import type { FileRecord, Store, StoredChunk } from "./store.js";
 
 /** A chunk whose status changed, appeared or disappeared in this ingest (for history). */
 export interface StatusChange {
@@ -79,10 +79,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let scanned = 0;
   for (const noteFile of onDisk) {
     scanned++;
-    if (scanned % 500 === 0) options.onProgress?.({ phase: "scan", done: scanned, total: onDisk.length });
+    if (scanned % 500 === 0)
+      options.onProgress?.({ phase: "scan", done: scanned, total: onDisk.length });
     if (!inScope(noteFile.file)) continue;
     const previous = stored.get(noteFile.file);
-    if (previous && previous.size === noteFile.size && previous.mtimeMs === noteFile.mtimeMs) continue;
+    if (previous && previous.size === noteFile.size && previous.mtimeMs === noteFile.mtimeMs)
+      continue;
     const result = await readNote(noteFile);
     const base = { file: noteFile.file, size: noteFile.size, mtimeMs: noteFile.mtimeMs };
     if (previous && result.hash !== null && previous.hash === result.hash) {
@@ -127,7 +129,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const toEmbed: Chunk[] = [];
   const freedLabels = new Set<number>();
   const changes: StatusChange[] = [];
-  let reusedInChanged = 0;
   for (const { chunks } of changed) {
     for (const chunk of chunks) {
       const old = oldChunks.get(chunk.id);
@@ -136,7 +137,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       }
       if (old && old.embedHash === chunk.embedHash) {
         upserts.push({ chunk, label: old.label });
-        reusedInChanged++;
         continue;
       }
       if (old) freedLabels.add(old.label);
@@ -144,7 +144,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       if (label !== undefined) {
         upserts.push({ chunk, label: reuseVector(store, label) });
         freedLabels.add(label);
-        reusedInChanged++;
       } else {
         toEmbed.push(chunk);
       }
@@ -165,10 +164,15 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const vectors = await embedder.embedDocuments(batch.map(embedTextOf));
     batch.forEach((chunk, j) => {
       const vector = vectors[j];
-      if (!vector) throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`);
+      if (!vector)
+        throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`);
       upserts.push({ chunk, label: store.addVector(vector) });
     });
-    options.onProgress?.({ phase: "embed", done: Math.min(i + batchSize, toEmbed.length), total: toEmbed.length });
+    options.onProgress?.({
+      phase: "embed",
+      done: Math.min(i + batchSize, toEmbed.length),
+      total: toEmbed.length,
+    });
   }
   for (const label of freedLabels) store.removeVector(label);
 
@@ -205,5 +209,13 @@ function reuseVector(store: Store, label: number): number {
 }
 
 function changeOf(chunk: Chunk, from: Status | null, to: Status | null): StatusChange {
-  return { id: chunk.id, file: chunk.file, line: chunk.line, text: chunk.text, sectionPath: chunk.sectionPath, from, to };
+  return {
+    id: chunk.id,
+    file: chunk.file,
+    line: chunk.line,
+    text: chunk.text,
+    sectionPath: chunk.sectionPath,
+    from,
+    to,
+  };
 }

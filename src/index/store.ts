@@ -169,7 +169,9 @@ export function openStore(
   migrate(db);
 
   const getMeta = db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?");
-  const setMeta = db.prepare("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  const setMeta = db.prepare(
+    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+  );
   const meta = (key: string) => getMeta.get(key)?.value;
 
   let rebuiltBecause: string | null = null;
@@ -177,11 +179,16 @@ export function openStore(
   const builtDims = Number(meta("dimensions") ?? 0);
   if (options.rebuild) {
     rebuiltBecause = "rebuild requested";
-  } else if (builtBy !== undefined && (builtBy !== embedder.name || builtDims !== embedder.dimensions)) {
+  } else if (
+    builtBy !== undefined &&
+    (builtBy !== embedder.name || builtDims !== embedder.dimensions)
+  ) {
     rebuiltBecause = `the index was built with ${builtBy} (${builtDims} dimensions) and is now read with ${embedder.name} (${embedder.dimensions} dimensions); rebuilding it`;
   }
   if (rebuiltBecause !== null) {
-    db.exec("DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings; DELETE FROM meta WHERE key IN ('generation', 'next_label')");
+    db.exec(
+      "DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings; DELETE FROM meta WHERE key IN ('generation', 'next_label')",
+    );
   }
   setMeta.run("embedder", embedder.name);
   setMeta.run("dimensions", String(embedder.dimensions));
@@ -216,7 +223,9 @@ export function openStore(
     chunkByLabel: db.prepare<[number], { id: string }>("SELECT id FROM chunks WHERE label = ?"),
     upsertChunk: db.prepare(
       `INSERT INTO chunks(${CHUNK_COLUMNS.join(", ")}) VALUES (${CHUNK_COLUMNS.map((c) => `@${c}`).join(", ")})
-       ON CONFLICT(id) DO UPDATE SET ${CHUNK_COLUMNS.filter((c) => c !== "id").map((c) => `${c} = excluded.${c}`).join(", ")}`,
+       ON CONFLICT(id) DO UPDATE SET ${CHUNK_COLUMNS.filter((c) => c !== "id")
+         .map((c) => `${c} = excluded.${c}`)
+         .join(", ")}`,
     ),
     removeChunk: db.prepare("DELETE FROM chunks WHERE id = ?"),
     upsertFile: db.prepare(
@@ -390,8 +399,12 @@ function migrate(db: Database.Database): void {
     CREATE TABLE IF NOT EXISTS warnings (file TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS warnings_file ON warnings(file);
   `);
-  const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
+  const version = (
+    db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined
+  )?.value;
   if (version !== undefined && version !== SCHEMA_VERSION) {
-    throw new MichiError(`the index in ${db.name} has schema ${version}, expected ${SCHEMA_VERSION}: delete it and run ingest`);
+    throw new MichiError(
+      `the index in ${db.name} has schema ${version}, expected ${SCHEMA_VERSION}: delete it and run ingest`,
+    );
   }
 }

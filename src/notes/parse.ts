@@ -228,7 +228,11 @@ function walkList(state: WalkState, list: List, depth: number): number {
 
 function addListItem(
   state: WalkState,
-  entry: { listItem: ListItem; paragraph: Paragraph | undefined; read: ReturnType<typeof readMarker> },
+  entry: {
+    listItem: ListItem;
+    paragraph: Paragraph | undefined;
+    read: ReturnType<typeof readMarker>;
+  },
   depth: number,
   listUsesMarkers: boolean,
 ): number {

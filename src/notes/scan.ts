@@ -28,9 +28,12 @@ export async function listNoteFiles(notesDir: string): Promise<NoteFile[]> {
   try {
     rootStat = await stat(root);
   } catch (error) {
-    throw new MichiError(`notes directory not found: ${notesDir} (set --notes or MICHI_NOTES_DIR)`, {
-      cause: error,
-    });
+    throw new MichiError(
+      `notes directory not found: ${notesDir} (set --notes or MICHI_NOTES_DIR)`,
+      {
+        cause: error,
+      },
+    );
   }
   if (!rootStat.isDirectory()) throw new MichiError(`not a directory: ${notesDir}`);
   const out: NoteFile[] = [];
@@ -70,11 +73,19 @@ export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
     bytes = await readFile(noteFile.absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    return { ok: false, hash: null, warning: { file, line: 1, message: `unreadable (${code}), skipped` } };
+    return {
+      ok: false,
+      hash: null,
+      warning: { file, line: 1, message: `unreadable (${code}), skipped` },
+    };
   }
   const hash = hashText(bytes);
   if (bytes.includes(0)) {
-    return { ok: false, hash, warning: { file, line: 1, message: "binary file (contains NUL bytes), skipped" } };
+    return {
+      ok: false,
+      hash,
+      warning: { file, line: 1, message: "binary file (contains NUL bytes), skipped" },
+    };
   }
   let text: string;
   try {
@@ -91,7 +102,11 @@ export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
     return {
       ok: false,
       hash,
-      warning: { file, line: match ? Number(match[1]) : 1, message: `${match ? match[2] : error.message}; skipped` },
+      warning: {
+        file,
+        line: match ? Number(match[1]) : 1,
+        message: `${match ? match[2] : error.message}; skipped`,
+      },
     };
   }
 }

@@ -25,7 +25,9 @@ describe("michi ingest", () => {
       line: 76,
       message: "duplicate item: same text and status as line 73",
     });
-    const again = JSON.parse((await runInProcess(args("ingest", "--json"), { cwd: ws.dir })).stdout);
+    const again = JSON.parse(
+      (await runInProcess(args("ingest", "--json"), { cwd: ws.dir })).stdout,
+    );
     expect(again.embedded).toBe(0);
   });
 
@@ -41,7 +43,11 @@ describe("michi ask", () => {
     const run = await runChild(["ask", "--json", "DaemonSetって何?"], { cwd: ws.dir });
     expect(run.stderr).toBe("");
     const answer = JSON.parse(run.stdout);
-    expect(answer).toMatchObject({ question: "DaemonSetって何?", flag: "known", mode: "extractive" });
+    expect(answer).toMatchObject({
+      question: "DaemonSetって何?",
+      flag: "known",
+      mode: "extractive",
+    });
     expect(answer.sources[0]).toMatchObject({
       note: "notes/k8s-weekly-log-2.md",
       section: "Pod関連",
@@ -61,12 +67,16 @@ describe("michi ask", () => {
   });
 
   it("says when the notes have nothing, and offers to add it as an unknown", async () => {
-    const run = await runInProcess(args("ask", "--json", "What is a PersistentVolumeClaim?"), { cwd: ws.dir });
+    const run = await runInProcess(args("ask", "--json", "What is a PersistentVolumeClaim?"), {
+      cwd: ws.dir,
+    });
     const answer = JSON.parse(run.stdout);
     expect(answer.flag).toBe("none");
     expect(answer.sources).toEqual([]);
     expect(answer.answer).toContain("🕳️");
-    const text = await runInProcess(args("ask", "What is a PersistentVolumeClaim?"), { cwd: ws.dir });
+    const text = await runInProcess(args("ask", "What is a PersistentVolumeClaim?"), {
+      cwd: ws.dir,
+    });
     expect(text.stdout).toContain("michi unknown");
   });
 
@@ -75,7 +85,10 @@ describe("michi ask", () => {
       cwd: ws.dir,
       stdin: "DaemonSetって何?\n\nWhat is Firecracker?\nGoのガベージコレクタの仕組みは?\n",
     });
-    const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.question, l.flag])).toEqual([
       ["DaemonSetって何?", "known"],
       ["What is Firecracker?", "known"],
@@ -91,8 +104,14 @@ describe("michi ask", () => {
 
   it("answers from a newly added note without an explicit ingest", async () => {
     await runInProcess(args("ingest"), { cwd: ws.dir });
-    writeFileSync(path.join(ws.notes, "istio.md"), "# Service mesh\n\n- △ Istioのサービスメッシュはサイドカーで通信を制御する\n");
-    const answer = JSON.parse((await runInProcess(args("ask", "--json", "Istioのサービスメッシュとは何?"), { cwd: ws.dir })).stdout);
+    writeFileSync(
+      path.join(ws.notes, "istio.md"),
+      "# Service mesh\n\n- △ Istioのサービスメッシュはサイドカーで通信を制御する\n",
+    );
+    const answer = JSON.parse(
+      (await runInProcess(args("ask", "--json", "Istioのサービスメッシュとは何?"), { cwd: ws.dir }))
+        .stdout,
+    );
     expect(answer.flag).toBe("partial");
     expect(answer.sources[0].note).toBe("notes/istio.md");
   });
@@ -110,9 +129,14 @@ describe("michi eval", () => {
         .map((l) => JSON.stringify(l))
         .join("\n"),
     );
-    const report = JSON.parse((await runInProcess(args("eval", "--json", file), { cwd: ws.dir })).stdout);
+    const report = JSON.parse(
+      (await runInProcess(args("eval", "--json", file), { cwd: ws.dir })).stdout,
+    );
     expect(report).toMatchObject({ n: 2, hit1: 1, hit3: 1, mrr: 1, flagAccuracy: 1, failures: [] });
-    writeFileSync(file, '{"id":"a","q":"x","flag":"known","expect":"y"}\n{"id":"b","q":"x","flag":"maybe"}\n');
+    writeFileSync(
+      file,
+      '{"id":"a","q":"x","flag":"known","expect":"y"}\n{"id":"b","q":"x","flag":"maybe"}\n',
+    );
     const bad = await runInProcess(args("eval", file), { cwd: ws.dir });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("q.jsonl:2: flag");

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeOpenAI, promptText, startFakeOpenAI } from "../support/fake-openai.js";
 import { makeWorkspace, runChild } from "../support/cli.js";
+import { type FakeOpenAI, promptText, startFakeOpenAI } from "../support/fake-openai.js";
 
 let ws: ReturnType<typeof makeWorkspace>;
 beforeEach(() => {
@@ -10,7 +10,10 @@ afterEach(() => ws.cleanup());
 
 describe("michi chat", () => {
   it("answers each line offline with flags and leaves on /quit", async () => {
-    const run = await runChild(["chat"], { cwd: ws.dir, input: "DaemonSetって何?\nWhat is a PersistentVolumeClaim?\n/quit\nnever asked\n" });
+    const run = await runChild(["chat"], {
+      cwd: ws.dir,
+      input: "DaemonSetって何?\nWhat is a PersistentVolumeClaim?\n/quit\nnever asked\n",
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("45 items");
     expect(run.stdout).toContain("✅");
@@ -25,8 +28,10 @@ describe("michi chat", () => {
       server = await startFakeOpenAI({
         reply: (req) => {
           const prompt = promptText(req);
-          if (prompt.includes("Standalone question")) return "gVisorはどうやってシステムコールをフックする?";
-          if (prompt.includes("ptrace or kvm")) return "gVisorはptraceかKVMでシステムコールをフックします [1]。";
+          if (prompt.includes("Standalone question"))
+            return "gVisorはどうやってシステムコールをフックする?";
+          if (prompt.includes("ptrace or kvm"))
+            return "gVisorはptraceかKVMでシステムコールをフックします [1]。";
           return "ノートには記述がありません。";
         },
       });
@@ -40,7 +45,10 @@ describe("michi chat", () => {
         env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-x", MICHI_CHAT_MODEL: "fake-chat" },
       });
       expect(run.code).toBe(0);
-      const chats = server.chatRequests().map((r) => ({ body: r.body as { stream?: boolean }, prompt: promptText(r.body as never) }));
+      const chats = server.chatRequests().map((r) => ({
+        body: r.body as { stream?: boolean },
+        prompt: promptText(r.body as never),
+      }));
       const condense = chats.find((c) => c.prompt.includes("Standalone question"));
       expect(condense?.prompt).toContain("gVisorについて教えて");
       expect(condense?.prompt).toContain("それはどうやって実現してる?");
@@ -49,7 +57,9 @@ describe("michi chat", () => {
       expect(answers).toHaveLength(2);
       expect(answers[1]?.prompt).toContain("ptrace or kvm");
       expect(answers.every((c) => c.body.stream === true)).toBe(true);
-      expect(run.stdout.match(/gVisorはptraceかKVMでシステムコールをフックします \[1\]。/g)?.length).toBeGreaterThanOrEqual(1);
+      expect(
+        run.stdout.match(/gVisorはptraceかKVMでシステムコールをフックします \[1\]。/g)?.length,
+      ).toBeGreaterThanOrEqual(1);
       expect(run.stdout).toContain("[1] ✅");
     });
   });

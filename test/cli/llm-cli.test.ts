@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeOpenAI, promptText, startFakeOpenAI } from "../support/fake-openai.js";
 import { makeWorkspace, runChild } from "../support/cli.js";
+import { type FakeOpenAI, promptText, startFakeOpenAI } from "../support/fake-openai.js";
 
 let ws: ReturnType<typeof makeWorkspace>;
 let server: FakeOpenAI;
@@ -20,14 +20,26 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-const env = () => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: KEY, MICHI_CHAT_MODEL: "fake-chat", MICHI_LLM_TIMEOUT: "5" });
+const env = () => ({
+  OPENAI_BASE_URL: server.url,
+  OPENAI_API_KEY: KEY,
+  MICHI_CHAT_MODEL: "fake-chat",
+  MICHI_LLM_TIMEOUT: "5",
+});
 
 describe("michi ask with an OpenAI-compatible server", () => {
   it("answers through the LLM, grounded in the DaemonSet item and its status", async () => {
     const run = await runChild(["ask", "--json", "DaemonSetって何?"], { cwd: ws.dir, env: env() });
     const answer = JSON.parse(run.stdout);
-    expect(answer).toMatchObject({ mode: "llm", flag: "known", answer: "DaemonSetは各ノードにPodを1つずつ配置します [1]。" });
-    expect(answer.sources[0]).toMatchObject({ text: "DaemonSetは各ノードに1つずつPodを配置するという認識", status: "known" });
+    expect(answer).toMatchObject({
+      mode: "llm",
+      flag: "known",
+      answer: "DaemonSetは各ノードにPodを1つずつ配置します [1]。",
+    });
+    expect(answer.sources[0]).toMatchObject({
+      text: "DaemonSetは各ノードに1つずつPodを配置するという認識",
+      status: "known",
+    });
     const prompt = promptText(server.chatRequests()[0]?.body as never);
     expect(prompt).toContain("DaemonSetは各ノードに1つずつPodを配置するという認識");
     expect(prompt).toMatch(/known/);
@@ -54,8 +66,16 @@ describe("michi ask with an OpenAI-compatible server", () => {
     expect(summary.embedded).toBe(summary.chunks);
     const requests = server.embeddingRequests();
     expect(requests.length).toBeGreaterThan(1); // the dimension probe, then the batches
-    for (const r of requests) expect(r.body).toMatchObject({ model: "fake-embed", encoding_format: "float" });
-    const again = JSON.parse((await runChild(["ask", "--json", "DaemonSetって何?"], { cwd: ws.dir, env: { ...env(), MICHI_EMBEDDINGS: "openai", MICHI_EMBEDDING_MODEL: "fake-embed" } })).stdout);
+    for (const r of requests)
+      expect(r.body).toMatchObject({ model: "fake-embed", encoding_format: "float" });
+    const again = JSON.parse(
+      (
+        await runChild(["ask", "--json", "DaemonSetって何?"], {
+          cwd: ws.dir,
+          env: { ...env(), MICHI_EMBEDDINGS: "openai", MICHI_EMBEDDING_MODEL: "fake-embed" },
+        })
+      ).stdout,
+    );
     expect(again.sources[0].text).toContain("DaemonSet");
   });
 });

@@ -64,7 +64,11 @@ describe("ingest", () => {
     expect(summary.chunks).toBe(summary.embedded);
     expect(summary.chunks).toBeGreaterThan(45); // items plus prose paragraphs
     expect(summary.warnings).toContainEqual(
-      expect.objectContaining({ file: SEED, line: 76, message: expect.stringContaining("duplicate") }),
+      expect.objectContaining({
+        file: SEED,
+        line: 76,
+        message: expect.stringContaining("duplicate"),
+      }),
     );
   });
 
@@ -90,11 +94,19 @@ describe("ingest", () => {
     const store = open();
     await ingest({ notesDir, store, embedder });
     const file = path.join(notesDir, SEED);
-    writeFileSync(file, readFileSync(file, "utf8").replace("DaemonSetは各ノードに1つずつ", "DaemonSetは全ノードに1つずつ"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "DaemonSetは各ノードに1つずつ",
+        "DaemonSetは全ノードに1つずつ",
+      ),
+    );
     const summary = await ingest({ notesDir, store, embedder });
     expect(summary.embedded).toBe(1);
     expect(summary.removed).toBe(1);
-    expect(await topTexts(store, "DaemonSet 全ノード")).toContain("DaemonSetは全ノードに1つずつPodを配置するという認識");
+    expect(await topTexts(store, "DaemonSet 全ノード")).toContain(
+      "DaemonSetは全ノードに1つずつPodを配置するという認識",
+    );
   });
 
   it("keeps an item's id and vector when only its marker changes, and reports the status change", async () => {
@@ -102,13 +114,18 @@ describe("ingest", () => {
     await ingest({ notesDir, store, embedder });
     const before = store.allChunks().find((c) => c.text === "Deploymentが何かは忘れた");
     const file = path.join(notesDir, SEED);
-    writeFileSync(file, readFileSync(file, "utf8").replace("- X Deploymentが何か", "- O Deploymentが何か"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("- X Deploymentが何か", "- O Deploymentが何か"),
+    );
     const summary = await ingest({ notesDir, store, embedder });
     expect(summary.embedded).toBe(0);
     const after = store.getChunks([before?.id ?? ""])[0];
     expect(after?.status).toBe("known");
     expect(after?.label).toBe(before?.label);
-    expect(summary.changes).toEqual([expect.objectContaining({ id: before?.id, from: "unknown", to: "known" })]);
+    expect(summary.changes).toEqual([
+      expect.objectContaining({ id: before?.id, from: "unknown", to: "known" }),
+    ]);
   });
 
   it("reuses vectors when a note is renamed", async () => {
@@ -167,10 +184,15 @@ describe("ingest", () => {
     const first = await ingest({ notesDir, store, embedder });
     const before = await topTexts(store, "DaemonSet");
     stores.pop()?.close();
-    writeFileSync(path.join(notesDir, "big.md"), Array.from({ length: 600 }, (_, i) => `- O item ${i}\n`).join(""));
+    writeFileSync(
+      path.join(notesDir, "big.md"),
+      Array.from({ length: 600 }, (_, i) => `- O item ${i}\n`).join(""),
+    );
     const failing = new CountingEmbeddings(300);
     const crashed = open();
-    await expect(ingest({ notesDir, store: crashed, embedder: failing, batchSize: 100 })).rejects.toThrow("embedder crashed");
+    await expect(
+      ingest({ notesDir, store: crashed, embedder: failing, batchSize: 100 }),
+    ).rejects.toThrow("embedder crashed");
     stores.pop()?.close();
     const reopened = open();
     expect(reopened.chunkCount()).toBe(first.chunks);
@@ -183,12 +205,19 @@ describe("ingest", () => {
     const store = open();
     const first = await ingest({ notesDir, store, embedder });
     stores.pop()?.close();
-    const lines = Array.from({ length: 10_000 }, (_, i) => `- X topic number ${i} about containers\n`);
+    const lines = Array.from(
+      { length: 10_000 },
+      (_, i) => `- X topic number ${i} about containers\n`,
+    );
     writeFileSync(path.join(notesDir, "big.md"), lines.join(""));
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, ["--import", "tsx", "test/support/ingest-child.ts", notesDir, dataDir], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/support/ingest-child.ts", notesDir, dataDir],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let output = "";
     await new Promise<void>((resolve) => {
       child.stdout.on("data", (d: Buffer) => {
@@ -212,7 +241,8 @@ describe("ingest", () => {
     await ingest({ notesDir, store: open(), embedder });
     stores.pop()?.close();
     const { readdirSync } = await import("node:fs");
-    for (const f of readdirSync(dataDir).filter((n) => n.endsWith(".hnsw"))) unlinkSync(path.join(dataDir, f));
+    for (const f of readdirSync(dataDir).filter((n) => n.endsWith(".hnsw")))
+      unlinkSync(path.join(dataDir, f));
     const store = open();
     expect(store.rebuiltBecause).toMatch(/missing/);
     const summary = await ingest({ notesDir, store, embedder });

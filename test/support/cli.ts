@@ -21,7 +21,12 @@ export function makeWorkspace(): { dir: string; notes: string; data: string; cle
   const dir = mkdtempSync(path.join(tmpdir(), "michi-cli-"));
   const notes = path.join(dir, "notes");
   cpSync(FIXTURE_NOTES, notes, { recursive: true });
-  return { dir, notes, data: path.join(dir, ".michi"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    notes,
+    data: path.join(dir, ".michi"),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 function collect(): { stream: PassThrough; text: () => string } {
@@ -37,7 +42,9 @@ export async function runInProcess(
 ): Promise<CliRun> {
   const out = collect();
   const err = collect();
-  const stdin = Readable.from(options.stdin === undefined ? [] : [options.stdin]) as Readable & { isTTY?: boolean };
+  const stdin = Readable.from(options.stdin === undefined ? [] : [options.stdin]) as Readable & {
+    isTTY?: boolean;
+  };
   const previous = process.exitCode;
   process.exitCode = 0;
   const code = await runCli(args, {
@@ -54,13 +61,20 @@ export async function runInProcess(
 const execFileAsync = promisify(execFile);
 
 /** The real command, as a user runs it (node + tsx loader), with an explicit environment. */
-export async function runChild(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliRun> {
+export async function runChild(
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<CliRun> {
   try {
-    const child = execFileAsync(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/cli/main.ts"), ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH, HOME: options.cwd, ...options.env },
-      timeout: 60_000,
-    });
+    const child = execFileAsync(
+      process.execPath,
+      ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/cli/main.ts"), ...args],
+      {
+        cwd: options.cwd,
+        env: { PATH: process.env.PATH, HOME: options.cwd, ...options.env },
+        timeout: 60_000,
+      },
+    );
     if (options.input !== undefined) {
       child.child.stdin?.end(options.input);
     }
@@ -68,6 +82,10 @@ export async function runChild(args: readonly string[], options: { cwd: string; 
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    return {
+      code: typeof e.code === "number" ? e.code : 1,
+      stdout: e.stdout ?? "",
+      stderr: e.stderr ?? "",
+    };
   }
 }

@@ -5,7 +5,10 @@ import { openStore } from "../../src/index/store.js";
 
 const [notesDir, dataDir] = process.argv.slice(2) as [string, string];
 const embedder = new LocalEmbeddings();
-const store = openStore(dataDir, { name: embedder.info.signature, dimensions: embedder.info.dimensions });
+const store = openStore(dataDir, {
+  name: embedder.info.signature,
+  dimensions: embedder.info.dimensions,
+});
 process.stdout.write("started\n");
 await ingest({ notesDir, store, embedder, batchSize: 64 });
 process.stdout.write("done\n");

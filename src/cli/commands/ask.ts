@@ -19,19 +19,29 @@ export function registerAsk(program: Command, ctx: CliContext): void {
     .option("-k <n>", "how many sources to retrieve", "5")
     .action(async (words: string[], options: AskOptions) => {
       const k = Number(options.k);
-      if (!Number.isInteger(k) || k < 1 || k > 50) throw new MichiError(`-k: expected a whole number from 1 to 50, got "${options.k}"`);
+      if (!Number.isInteger(k) || k < 1 || k > 50)
+        throw new MichiError(`-k: expected a whole number from 1 to 50, got "${options.k}"`);
       const app = ctx.app();
       const { notesDir } = ctx.config();
       const print = async (question: string, skipIngest: boolean) => {
         const answer = await app.ask(question, { k, skipIngest });
-        writeLine(ctx.io.stdout, options.json ? JSON.stringify(answerJson(answer, notesDir, ctx.io.cwd)) : renderAnswer(answer));
+        writeLine(
+          ctx.io.stdout,
+          options.json
+            ? JSON.stringify(answerJson(answer, notesDir, ctx.io.cwd))
+            : renderAnswer(answer),
+        );
       };
       const question = words.join(" ").trim();
       if (question !== "") return print(question, false);
-      if (ctx.io.stdin.isTTY) throw new MichiError('ask: give a question, e.g. michi ask "DaemonSetって何?"');
+      if (ctx.io.stdin.isTTY)
+        throw new MichiError('ask: give a question, e.g. michi ask "DaemonSetって何?"');
       await app.ingest();
       let first = true;
-      for await (const line of createInterface({ input: ctx.io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
+      for await (const line of createInterface({
+        input: ctx.io.stdin,
+        crlfDelay: Number.POSITIVE_INFINITY,
+      })) {
         const q = line.trim();
         if (q === "") continue;
         if (!first && !options.json) writeLine(ctx.io.stdout, "");

@@ -16,6 +16,9 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         .app()
         .ingest({ rebuild: options.rebuild ?? false, onProgress: progress.onProgress })
         .finally(() => progress.stop());
-      writeLine(ctx.io.stdout, options.json ? JSON.stringify(ingestJson(summary)) : renderIngest(summary));
+      writeLine(
+        ctx.io.stdout,
+        options.json ? JSON.stringify(ingestJson(summary)) : renderIngest(summary),
+      );
     });
 }
