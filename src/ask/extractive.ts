@@ -3,6 +3,7 @@
  * question's language, and says plainly when the notes list the topic as unknown or have
  * nothing on it.
  */
+import { formatCitation } from "./citation.js";
 import { flagFromSources } from "./flag.js";
 import { type Answer, type Answerer, FLAG_ICONS, type Flag, type Source } from "./index.js";
 import { detectLanguage, type Language } from "./language.js";
@@ -41,15 +42,6 @@ const NONE_HINT: Readonly<Record<Language, string>> = {
   en: "You can add it to your notes as a new unknown item.",
   ja: "新しい「知らないこと」としてノートに追加できます。",
 };
-
-/** `Weekly Log 2 › Pod関連, line 34` */
-export function formatCitation(
-  source: Pick<Source, "title" | "sectionPath" | "line">,
-  language: Language = "en",
-): string {
-  const where = [source.title, ...source.sectionPath].join(" › ");
-  return language === "ja" ? `${where}、${source.line}行目` : `${where}, line ${source.line}`;
-}
 
 function quote(source: Source): string {
   const lines = [source.text, ...source.context.map((c) => `  • ${c}`)];

@@ -7,8 +7,10 @@
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { ChatOpenAI } from "@langchain/openai";
+import { formatCitation } from "./citation.js";
 import { flagFromSources } from "./flag.js";
 import type { Answer, Answerer, Flag, Source } from "./index.js";
+import { detectLanguage, type Language } from "./language.js";
 
 export interface ChatModelOptions {
   readonly model: string;
@@ -55,19 +57,6 @@ export const GENERAL_KNOWLEDGE_LABEL = {
   en: "💡 General knowledge (not from your notes):",
   ja: "💡 一般知識（あなたのノートの内容ではありません）:",
 } as const;
-
-export type AnswerLanguage = "ja" | "en";
-
-/** Japanese when the question has any kana or kanji, English otherwise. */
-export function detectLanguage(text: string): AnswerLanguage {
-  return /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u.test(text) ? "ja" : "en";
-}
-
-/** Where a source comes from, as the user sees it: `Title › Section › Sub, line 23`. */
-export function formatCitation(source: Source): string {
-  const path = [source.title, ...source.sectionPath].join(" › ");
-  return `${path}, line ${source.line}`;
-}
 
 /**
  * The 1-based source numbers the text cites, unique, in first-citation order, within
@@ -150,7 +139,7 @@ const GENERAL_SYSTEM_PROMPT = `Give a short, accurate general-knowledge answer (
 It is shown separately from the user's notes, labelled as general knowledge, so do not mention notes or cite sources.
 {languageInstruction}`;
 
-const LANGUAGE_INSTRUCTIONS: Readonly<Record<AnswerLanguage, string>> = {
+const LANGUAGE_INSTRUCTIONS: Readonly<Record<Language, string>> = {
   ja: "Answer in Japanese (日本語で答えてください), because the question is in Japanese.",
   en: "Answer in English, because the question is in English.",
 };

@@ -1,6 +1,6 @@
 /** Terminal and JSON renderings of core results. */
 import path from "node:path";
-import { formatCitation } from "../ask/extractive.js";
+import { formatCitation } from "../ask/citation.js";
 import { type Answer, FLAG_ICONS, type Source } from "../ask/index.js";
 import { detectLanguage } from "../ask/language.js";
 import type { IngestSummary } from "../index/ingest.js";

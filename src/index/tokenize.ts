@@ -227,15 +227,18 @@ export function analyze(text: string): string[] {
   return out;
 }
 
-export type QueryTermKind = "written" | "piece" | "translation";
+export type QueryTermKind = "written" | "piece" | "variant" | "translation";
 
 /** A query term; terms sharing a `group` stand for one concept (a word, its parts, its translations). */
 export interface QueryTerm {
   readonly term: string;
   readonly group: number;
-  /** `written` as the user wrote it, a `piece` of a compound, or a glossary `translation`. */
+  /**
+   * `written` as the user wrote it, a `piece` of a compound, an inflectional `variant` of an
+   * English word (`used` → `use`, `using`), or a glossary `translation`.
+   */
   readonly kind: QueryTermKind;
-  /** How much a match on this term counts: 1 written, PIECE_WEIGHT, EXPANSION_WEIGHT. */
+  /** How much a match on this term counts: 1 written, PIECE_WEIGHT, VARIANT_WEIGHT, EXPANSION_WEIGHT. */
   readonly weight: number;
   /**
    * The word looks like a name or term of art (capitals, digits, joiners, katakana, a kanji
@@ -249,9 +252,13 @@ export interface QueryTerm {
 /** Weight of a compound's part (`set` of `ReplicaSet`) when the whole word is asked for. */
 export const PIECE_WEIGHT = 0.5;
 
+/** Weight of another inflection of a written English word: the same word, a guess at its form. */
+export const VARIANT_WEIGHT = 0.9;
+
 const KIND_WEIGHT: Readonly<Record<QueryTermKind, number>> = {
   written: 1,
   piece: PIECE_WEIGHT,
+  variant: VARIANT_WEIGHT,
   translation: EXPANSION_WEIGHT,
 };
 
@@ -298,13 +305,67 @@ function buildGlossary(): Glossary {
   return { english, japanese, longestPhrase };
 }
 
-/** Past-tense and -ing forms looked up in the glossary as their base word. */
-function glossaryKeys(word: string): string[] {
-  const keys = [word];
-  if (word.length > 5 && word.endsWith("ing"))
-    keys.push(word.slice(0, -3), `${word.slice(0, -3)}e`);
-  if (word.length > 4 && word.endsWith("ed")) keys.push(word.slice(0, -2), word.slice(0, -1));
-  return keys;
+/** Irregular past forms of verbs common in technical questions (regular ones are derived). */
+const IRREGULAR_VERBS: ReadonlyMap<string, string> = new Map(
+  (
+    "made:make built:build written:write wrote:write ran:run kept:keep began:begin " +
+    "begun:begin chose:choose chosen:choose gave:give given:give held:hold left:leave " +
+    "lost:lose sent:send shown:show spent:spend taken:take took:take thought:think " +
+    "understood:understand won:win broke:break broken:break brought:bring found:find " +
+    "hidden:hide led:lead threw:throw thrown:throw bound:bind drew:draw drawn:draw " +
+    "drove:drive driven:drive fell:fall fallen:fall forgot:forget forgotten:forget " +
+    "froze:freeze frozen:freeze grew:grow grown:grow hung:hang rose:rise risen:rise " +
+    "saw:see seen:see spoke:speak spoken:speak stood:stand chose:choose sought:seek " +
+    "taught:teach caught:catch bought:buy fed:feed felt:feel heard:hear met:meet " +
+    "paid:pay sold:sell told:tell went:go gone:go came:come become:become"
+  )
+    .split(" ")
+    .map((pair) => pair.split(":") as [string, string]),
+);
+
+/**
+ * The base forms an English word may be an inflection of (`used` → `use`, `running` → `run`,
+ * `made` → `make`, `directly` → `direct`), the word itself first. Candidates are cheap
+ * guesses: a wrong one (`used` → `us`) matches nothing and costs nothing.
+ */
+export function lemmasOf(word: string): string[] {
+  const out = [word];
+  const add = (w: string): void => {
+    if (w.length >= 2 && !out.includes(w)) out.push(w);
+  };
+  const irregular = IRREGULAR_VERBS.get(word);
+  if (irregular) add(irregular);
+  const undouble = (w: string): void => {
+    if (w.length >= 3 && w.at(-1) === w.at(-2) && !/[aeiouls]$/.test(w)) add(w.slice(0, -1));
+  };
+  if (word.length >= 5 && word.endsWith("ing")) {
+    const base = word.slice(0, -3);
+    add(base);
+    add(`${base}e`);
+    undouble(base);
+  } else if (word.length >= 4 && word.endsWith("ied")) {
+    add(`${word.slice(0, -3)}y`);
+  } else if (word.length >= 4 && word.endsWith("ed")) {
+    const base = word.slice(0, -2);
+    add(base);
+    add(word.slice(0, -1));
+    undouble(base);
+  } else if (word.length >= 6 && word.endsWith("ily")) {
+    add(`${word.slice(0, -3)}y`);
+  } else if (word.length >= 6 && word.endsWith("ly")) {
+    add(word.slice(0, -2));
+  }
+  return out;
+}
+
+/**
+ * The written forms an English lemma takes in a text after `stemWord` (which only strips
+ * plurals): `use` → `used`, `using`. Lets a question's `created` meet a note's `creating`.
+ */
+function inflectionsOf(lemma: string): string[] {
+  if (lemma.length < 3 || /\d/.test(lemma)) return [];
+  const stem = lemma.endsWith("e") ? lemma.slice(0, -1) : lemma;
+  return [`${stem}ed`, `${stem}ing`, stemWord(`${lemma}s`)];
 }
 
 /** Query terms under construction: term → its group and kind, first writing wins. */
@@ -340,13 +401,23 @@ class QueryBuilder {
  */
 export function analyzeQuery(text: string, options: QueryOptions = {}): QueryTerm[] {
   const q = new QueryBuilder();
-  analyzeUnits(text, (lead, pieces, specific) => {
+  // "What kind of X", "some sort of X": phrasing, not a topic (`kind` is also a tool's name).
+  const phrased = text.replace(/\b(?:kind|sort)s? of\b/gi, "of");
+  analyzeUnits(phrased, (lead, pieces, specific) => {
     const known = [lead, ...pieces].find((t) => t !== null && q.entries.has(t));
     const group = known ? (q.entries.get(known)?.group ?? q.newGroup()) : q.newGroup();
     if (lead !== null) q.add(lead, group, "written", specific);
     for (const piece of pieces) q.add(piece, group, lead === null ? "written" : "piece", specific);
+    // An everyday English word also matches its other inflections (names do not inflect).
+    if (lead !== null && !specific && /^[a-z]+$/.test(lead)) {
+      for (const lemma of lemmasOf(lead)) {
+        for (const form of [lemma, ...inflectionsOf(lemma)]) {
+          if (form !== lead && !ENGLISH_STOPWORDS.has(form)) q.add(form, group, "variant");
+        }
+      }
+    }
   });
-  if (options.expand ?? true) expandQuery(text, q);
+  if (options.expand ?? true) expandQuery(phrased, q);
   const out: QueryTerm[] = [];
   for (const [term, { group, kind, specific }] of q.entries) {
     out.push({ term, group, kind, weight: KIND_WEIGHT[kind], specific });
@@ -364,7 +435,7 @@ function expandQuery(text: string, q: QueryBuilder): void {
     let matched = 0;
     for (let len = Math.min(g.longestPhrase, words.length - i); len >= 1 && matched === 0; len--) {
       const phrase = words.slice(i, i + len);
-      const keys = len === 1 ? glossaryKeys(phrase[0] ?? "") : [phrase.join(" ")];
+      const keys = len === 1 ? lemmasOf(phrase[0] ?? "") : [phrase.join(" ")];
       for (const key of keys) {
         const ja = g.english.get(key);
         if (!ja) continue;
@@ -429,6 +500,8 @@ export function extractFeatures(text: string, sink: FeatureSink, options: Featur
   if (options.query) {
     // Pieces weigh as in documents (where they are plain terms); translations weigh less.
     for (const q of analyzeQuery(normalized)) {
+      // Inflection guesses are for exact keyword lookup; as vector features they are noise.
+      if (q.kind === "variant") continue;
       sink(hashString(q.term, TERM_SEED), q.kind === "translation" ? q.weight : 1);
     }
   } else {

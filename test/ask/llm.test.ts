@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { flagFromSources } from "../../src/ask/flag.js";
 import type { Answerer, Source } from "../../src/ask/index.js";
+import { detectLanguage } from "../../src/ask/language.js";
 import {
   createLlmAnswerer,
-  detectLanguage,
   GENERAL_KNOWLEDGE_LABEL,
   type LlmAnswererOptions,
   parseCitations,

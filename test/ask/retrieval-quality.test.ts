@@ -4,8 +4,9 @@
  * and the flag (status of the top relevant source, or "none"). Vector search here is exact
  * cosine search, so the numbers measure the method, not HNSW recall.
  *
- * Three question sets: the seed eval, and two held-out sets written before tuning (the second
- * one also before it was ever run). Thresholds were calibrated on the seed set only.
+ * Four question sets: the seed eval, and three held-out sets written before tuning (the second
+ * and third also before they were ever run; the third is half English, half Japanese, with
+ * neighbouring topics the notes do not cover). Thresholds were calibrated on the seed set only.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -115,17 +116,24 @@ describe("retrieval quality on the seed notes", () => {
     expect(report.flagAccuracy, report.failures.join("\n")).toBeGreaterThanOrEqual(0.8);
   });
 
+  it("holds up on the third held-out set, written and run blind: hit@3 ≥ 0.8, flags ≥ 0.8", async () => {
+    const report = await evaluate(readQuestions("heldout3-questions.jsonl"));
+    expect(report.hit3, report.failures.join("\n")).toBeGreaterThanOrEqual(0.8);
+    expect(report.flagAccuracy, report.failures.join("\n")).toBeGreaterThanOrEqual(0.8);
+  });
+
   it("answers English questions about Japanese notes about as well as Japanese ones", async () => {
     const all = [
       ...readQuestions("seed-questions.jsonl"),
       ...readQuestions("heldout-questions.jsonl"),
       ...readQuestions("heldout2-questions.jsonl"),
+      ...readQuestions("heldout3-questions.jsonl"),
     ];
     const english = all.filter((q) => /^[\x20-\x7e]+$/.test(q.q));
-    expect(english.length).toBeGreaterThanOrEqual(15);
+    expect(english.length).toBeGreaterThanOrEqual(30);
     const report = await evaluate(english);
-    expect(report.flagAccuracy, report.failures.join("\n")).toBeGreaterThanOrEqual(0.75);
-    expect(report.hit3, report.failures.join("\n")).toBeGreaterThanOrEqual(0.75);
+    expect(report.flagAccuracy, report.failures.join("\n")).toBeGreaterThanOrEqual(0.8);
+    expect(report.hit3, report.failures.join("\n")).toBeGreaterThanOrEqual(0.8);
   });
 
   it("says nothing is relevant for every question the eval sets expect none for", async () => {
@@ -133,6 +141,7 @@ describe("retrieval quality on the seed notes", () => {
       ...readQuestions("seed-questions.jsonl"),
       ...readQuestions("heldout-questions.jsonl"),
       ...readQuestions("heldout2-questions.jsonl"),
+      ...readQuestions("heldout3-questions.jsonl"),
     ].filter((q) => q.flag === "none");
     const report = await evaluate(none);
     expect(report.flagAccuracy, report.failures.join("\n")).toBe(1);

@@ -3,6 +3,7 @@ import {
   analyze,
   analyzeQuery,
   hashString,
+  lemmasOf,
   normalizeText,
   stemWord,
 } from "../../src/index/tokenize.js";
@@ -56,6 +57,15 @@ describe("analyze", () => {
     expect(analyze("サービスメッシュ")).toEqual(["サービスメッシュ", "サービス", "メッシュ"]);
   });
 
+  it("guesses the base forms of English inflections", () => {
+    expect(lemmasOf("used")).toContain("use");
+    expect(lemmasOf("running")).toContain("run");
+    expect(lemmasOf("written")).toContain("write");
+    expect(lemmasOf("copied")).toContain("copy");
+    expect(lemmasOf("directly")).toContain("direct");
+    expect(lemmasOf("pod")).toEqual(["pod"]);
+  });
+
   it("strips plural endings", () => {
     expect(stemWord("containers")).toBe("container");
     expect(stemWord("policies")).toBe("policy");
@@ -103,6 +113,29 @@ describe("analyzeQuery", () => {
     const terms = analyzeQuery("Does Istio exist", { expand: false });
     expect(terms.find((t) => t.term === "istio")?.specific).toBe(true);
     expect(terms.find((t) => t.term === "exist")?.specific).toBe(false);
+  });
+
+  it("matches other inflections of an everyday English word, not of names", () => {
+    const terms = analyzeQuery("Which pods were created?", { expand: false });
+    const created = terms.find((t) => t.term === "created");
+    const create = terms.find((t) => t.term === "create");
+    expect(create).toMatchObject({ kind: "variant", group: created?.group });
+    expect(terms.map((t) => t.term)).toContain("creating");
+    expect(analyzeQuery("Istio", { expand: false }).map((t) => t.term)).toEqual(["istio"]);
+  });
+
+  it("translates inflected and irregular English forms through their base word", () => {
+    expect(analyzeQuery("Is it used?").map((t) => t.term)).toContain("使");
+    expect(analyzeQuery("what was made").map((t) => t.term)).toContain("作成");
+  });
+
+  it("treats 'kind of' as phrasing rather than the topic", () => {
+    const terms = analyzeQuery("What kind of interface is it?", { expand: false });
+    expect(terms.map((t) => t.term)).toContain("interface");
+    expect(terms.map((t) => t.term)).not.toContain("kind");
+    expect(analyzeQuery("minikube or kind", { expand: false }).map((t) => t.term)).toContain(
+      "kind",
+    );
   });
 
   it("returns no terms for a question made only of function words", () => {
