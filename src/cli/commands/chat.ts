@@ -5,13 +5,15 @@ import { isMichiError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { renderAnswer } from "../render.js";
+import { createLearningChat, LEARNING_CHAT_HELP } from "./learned.js";
 
 /** Turns of conversation kept for follow-up questions. */
 const HISTORY_TURNS = 4;
 
 const HELP = `Ask anything about your notes. Commands:
   /help            this help
-  /quit            leave (or Ctrl-D)`;
+  /quit            leave (or Ctrl-D)
+${LEARNING_CHAT_HELP}`;
 
 /** The terminal chat: every line is a question; `/`-commands mirror the Discord ones. */
 export async function runChat(ctx: CliContext): Promise<void> {
@@ -26,13 +28,16 @@ export async function runChat(ctx: CliContext): Promise<void> {
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY === true });
   // Recent turns, so an LLM can read a follow-up ("why?") as a standalone question.
   let history: Turn[] = [];
+  const learning = createLearningChat(ctx);
   rl.setPrompt("› ");
   rl.prompt();
   for await (const line of rl) {
     const input = line.trim();
     if (input === "/quit" || input === "/exit") break;
     try {
-      if (input === "/help") writeLine(stdout, HELP);
+      const reply = input.startsWith("/") ? await learning.handle(input) : null;
+      if (reply !== null) writeLine(stdout, reply);
+      else if (input === "/help") writeLine(stdout, HELP);
       else if (input !== "") {
         let streamed = false;
         const answer = await app.ask(input, {

@@ -1,0 +1,29 @@
+import type { Command } from "commander";
+import { MichiError } from "../../errors.js";
+import type { MarkedStatus } from "../../notes/edit.js";
+import type { CliContext } from "../context.js";
+import { runStatusChange } from "./learned.js";
+
+const STATUSES: readonly MarkedStatus[] = ["known", "partial", "unknown"];
+
+export function registerMark(program: Command, ctx: CliContext): void {
+  program
+    .command("mark")
+    .description("set the status of the item TOPIC means (corrections)")
+    .argument("<topic...>", "words from the item")
+    .requiredOption("--status <status>", "known, partial or unknown")
+    .option("--pick <n>", "when several items match, take candidate N")
+    .option("--json", "print the outcome as JSON")
+    .action(async (words: string[], options: { status: string; pick?: string; json?: boolean }) => {
+      const to = options.status as MarkedStatus;
+      if (!STATUSES.includes(to)) {
+        throw new MichiError(
+          `--status: expected known, partial or unknown, got "${options.status}"`,
+        );
+      }
+      const topic = words.join(" ");
+      await runStatusChange(ctx, `michi mark --status ${to}`, options, (pick) =>
+        ctx.app().mark(topic, to, { pick }),
+      );
+    });
+}

@@ -1,0 +1,236 @@
+/**
+ * After every ingest: compare the items' statuses with the snapshot and record what changed as
+ * learning events, so flipping a marker in an editor counts as learning just like `learned`.
+ *
+ * Rules (to be described for users in the docs):
+ * - The first ingest into an empty history records the snapshot as the baseline and no events,
+ *   so a new install does not report every item as "added" this week.
+ * - An item keeps its identity (its chunk id) when its marker changes or it moves within its
+ *   note. An item whose text is edited gets a new id; when an item disappears and another
+ *   appears on the same line of the same note in one ingest, it is taken to be the same item
+ *   edited, so only a status change (if any) is recorded.
+ * - Transitions: rising to known, or unknown → partial, is `learned`; falling (known → partial
+ *   or unknown, partial → unknown) is `regressed`; a new item, or an unmarked one that gets an
+ *   unknown/partial marker, is `added`; an item that is deleted or loses its marker is `removed`.
+ *   An unmarked item that gets a known marker is `learned`. Unmarked items appearing or
+ *   disappearing (a note written under an item, a list of links) are no events.
+ * - A note that cannot be read (bad frontmatter, not UTF-8) keeps its old snapshot, so fixing it
+ *   later does not produce a burst of removals and additions.
+ * - Only notes whose indexed content changed are compared, and nothing at all when the index
+ *   did not change, so a no-op re-ingest of 100k items costs one meta lookup.
+ */
+import path from "node:path";
+import type { IngestSummary } from "../index/ingest.js";
+import type { Store, StoredChunk } from "../index/store.js";
+import type { Status } from "../notes/index.js";
+import { readNote } from "../notes/scan.js";
+import type {
+  EventKind,
+  FileSync,
+  History,
+  LearningEvent,
+  NewEvent,
+  SnapshotItem,
+  StoredHeading,
+} from "./history.js";
+
+const RANK: Readonly<Record<Exclude<Status, "unmarked">, number>> = {
+  unknown: 0,
+  partial: 1,
+  known: 2,
+};
+
+/** The event a status transition is, or null when it is none. See the rules above. */
+export function classifyTransition(from: Status | null, to: Status | null): EventKind | null {
+  if (from === to) return null;
+  // Plain bullets coming and going (sub-item notes, lists of links) are not learning.
+  if ((from === null || from === "unmarked") && (to === null || to === "unmarked")) return null;
+  if (from === null) return "added";
+  if (to === null || to === "unmarked") return "removed";
+  if (from === "unmarked") return to === "known" ? "learned" : "added";
+  return RANK[to] > RANK[from] ? "learned" : "regressed";
+}
+
+export interface SnapshotChange {
+  readonly kind: EventKind;
+  /** The item as it is now (as it was, for a removal). */
+  readonly item: SnapshotItem;
+  readonly from: Status | null;
+  readonly to: Status | null;
+}
+
+export interface SnapshotDiff {
+  readonly upserts: SnapshotItem[];
+  readonly removeIds: string[];
+  readonly changes: SnapshotChange[];
+}
+
+/** Compares one note's snapshot with its current items. Pure. */
+export function diffSnapshot(
+  previous: readonly SnapshotItem[],
+  current: readonly SnapshotItem[],
+): SnapshotDiff {
+  const before = new Map(previous.map((item) => [item.id, item]));
+  const now = new Set(current.map((item) => item.id));
+  const upserts: SnapshotItem[] = [];
+  const changes: SnapshotChange[] = [];
+  const added: SnapshotItem[] = [];
+  for (const item of current) {
+    const old = before.get(item.id);
+    if (old === undefined) {
+      added.push(item);
+      continue;
+    }
+    if (!isSameRow(old, item)) upserts.push(item);
+    const kind = classifyTransition(old.status, item.status);
+    if (kind !== null) changes.push({ kind, item, from: old.status, to: item.status });
+  }
+  const gone = previous.filter((item) => !now.has(item.id));
+  const goneByLine = new Map<number, SnapshotItem>();
+  for (const item of gone) if (!goneByLine.has(item.line)) goneByLine.set(item.line, item);
+  const paired = new Set<string>();
+  for (const item of added) {
+    upserts.push(item);
+    // Same note, same line, one gone and one new: the item's text was edited.
+    const old = goneByLine.get(item.line);
+    if (old !== undefined && !paired.has(old.id)) {
+      paired.add(old.id);
+      const kind = classifyTransition(old.status, item.status);
+      if (kind !== null) changes.push({ kind, item, from: old.status, to: item.status });
+      continue;
+    }
+    const kind = classifyTransition(null, item.status);
+    if (kind !== null) changes.push({ kind, item, from: null, to: item.status });
+  }
+  for (const item of gone) {
+    if (paired.has(item.id)) continue;
+    const kind = classifyTransition(item.status, null);
+    if (kind !== null) changes.push({ kind, item, from: item.status, to: null });
+  }
+  return { upserts, removeIds: gone.map((item) => item.id), changes };
+}
+
+function isSameRow(a: SnapshotItem, b: SnapshotItem): boolean {
+  return (
+    a.line === b.line &&
+    a.text === b.text &&
+    a.status === b.status &&
+    a.title === b.title &&
+    a.file === b.file &&
+    a.sectionPath.join("\u0000") === b.sectionPath.join("\u0000")
+  );
+}
+
+export function toSnapshotItem(chunk: StoredChunk): SnapshotItem {
+  return {
+    id: chunk.id,
+    file: chunk.file,
+    title: chunk.title,
+    sectionPath: chunk.sectionPath,
+    line: chunk.line,
+    text: chunk.text,
+    status: chunk.status,
+  };
+}
+
+export interface RecordOptions {
+  readonly notesDir: string;
+  readonly now: Date;
+  /**
+   * Items a michi command just changed, each with the note written with it (or null). Their
+   * events get origin `command`; every other change was made by hand (`edit`).
+   */
+  readonly commandItems?: ReadonlyMap<string, string | null>;
+}
+
+const SYNCED_KEY = "synced_ingest";
+
+/** Records the events of an ingest that just ran against `store`; returns them. */
+export async function recordIngest(
+  history: History,
+  store: Store,
+  summary: Pick<IngestSummary, "changes">,
+  options: RecordOptions,
+): Promise<LearningEvent[]> {
+  const lastIngest = store.meta("last_ingest") ?? "";
+  const baseline = history.baselineAt() === null;
+  // Fast path: the index did not change since the history was last synced with it.
+  if (!baseline && summary.changes.length === 0 && history.readMeta(SYNCED_KEY) === lastIngest) {
+    return [];
+  }
+
+  const indexed = store.files();
+  const recorded = history.fileHashes();
+  const changedFiles: string[] = [];
+  for (const [file, record] of indexed) {
+    // An unreadable note keeps its old snapshot until it can be read again.
+    if (record.ok && recorded.get(file) !== record.hash) changedFiles.push(file);
+  }
+  for (const file of recorded.keys()) if (!indexed.has(file)) changedFiles.push(file);
+
+  const syncs: FileSync[] = [];
+  const events: NewEvent[] = [];
+  for (const file of changedFiles) {
+    const record = indexed.get(file);
+    const current = record
+      ? store
+          .chunksOfFile(file)
+          .filter((c) => c.kind === "item")
+          .map(toSnapshotItem)
+      : [];
+    const diff = diffSnapshot(history.snapshotOfFile(file), current);
+    syncs.push({
+      file,
+      hash: record?.hash ?? null,
+      upserts: diff.upserts,
+      removeIds: diff.removeIds,
+    });
+    if (baseline) continue;
+    for (const change of diff.changes) {
+      const command = options.commandItems?.has(change.item.id) === true;
+      events.push({
+        at: options.now,
+        kind: change.kind,
+        origin: command ? "command" : "edit",
+        itemId: change.item.id,
+        file: change.item.file,
+        title: change.item.title,
+        sectionPath: change.item.sectionPath,
+        line: change.item.line,
+        text: change.item.text,
+        from: change.from,
+        to: change.to,
+        note: command ? (options.commandItems?.get(change.item.id) ?? null) : null,
+      });
+    }
+  }
+  const inserted = history.applySync(syncs, events, options.now);
+  history.writeMeta(SYNCED_KEY, lastIngest);
+  return inserted;
+}
+
+/**
+ * Reads the headings of the notes that changed since their headings were last read, for
+ * "sections with no items" in the digest. Done when a digest needs them rather than at every
+ * ingest, so ingest never parses a note twice.
+ */
+export async function refreshHeadings(history: History, notesDir: string): Promise<void> {
+  for (const { file, hash } of history.staleHeadingFiles()) {
+    history.replaceHeadings(file, hash, await readHeadings(notesDir, file));
+  }
+}
+
+/** The note's headings with their item and prose counts. */
+async function readHeadings(notesDir: string, file: string): Promise<StoredHeading[]> {
+  const absolute = path.join(notesDir, ...file.split("/"));
+  const result = await readNote({ file, absolute, size: 0, mtimeMs: 0 });
+  if (!result.ok) return [];
+  const { title, headings, items } = result.note;
+  const prose = items.filter((item) => item.kind === "prose");
+  return headings.map((h) => ({
+    ...h,
+    file,
+    title,
+    proseCount: prose.filter((p) => h.path.every((part, i) => p.sectionPath[i] === part)).length,
+  }));
+}

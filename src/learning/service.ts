@@ -1,0 +1,421 @@
+/**
+ * The learning loop as a service the App exposes to every front end: mark items learned (or any
+ * status), add unknowns to the inbox, keep the status history and the question log, and build
+ * digests and status reports.
+ */
+import path from "node:path";
+import type { Answer, Source } from "../ask/index.js";
+import type { Config } from "../config.js";
+import { MichiError } from "../errors.js";
+import type { IngestSummary } from "../index/ingest.js";
+import type { Store } from "../index/store.js";
+import { editFileExactly } from "../notes/atomic-write.js";
+import type { MarkedStatus } from "../notes/edit.js";
+import type { NoteWarning, Status } from "../notes/index.js";
+import { renderProgressChart } from "./chart.js";
+import { buildDigest, type Digest, getDefaultPeriod, getWeeklyProgress } from "./digest.js";
+import { type DigestPost, type History, type LearningEvent, openHistory } from "./history.js";
+import {
+  type Candidate,
+  decideMatch,
+  type MatchableItem,
+  normalizeForMatch,
+  rankCandidates,
+} from "./match.js";
+import { applyInboxAddition, applyStatusEdit, formatLearnedLine } from "./note-edits.js";
+import { recordIngest, refreshHeadings } from "./record.js";
+import { formatLocalDate } from "./time.js";
+
+/** The inbox note `unknown` adds to, relative to the notes directory. */
+export const INBOX_NOTE = "inbox.md";
+/** Retrieval depth when looking for the item a topic means. */
+const SEARCH_DEPTH = 30;
+
+export interface LearningDeps {
+  readonly config: Pick<Config, "notesDir" | "questionLog" | "digest">;
+  store(): Promise<Store>;
+  search(topic: string, k: number): Promise<Source[]>;
+  /** The app's ingest (which calls `recordIngest` of this service when done). */
+  ingest(options: { only?: readonly string[] }): Promise<IngestSummary>;
+  now(): Date;
+}
+
+export interface ItemRef {
+  readonly id: string;
+  readonly file: string;
+  readonly title: string;
+  readonly sectionPath: readonly string[];
+  readonly line: number;
+  readonly text: string;
+  readonly status: Status;
+}
+
+export type StatusChangeOutcome =
+  | {
+      readonly kind: "changed";
+      readonly item: ItemRef;
+      readonly from: Status;
+      readonly to: MarkedStatus;
+      /** The sub-item line written under the item, if any. */
+      readonly noteLine: string | null;
+      readonly events: readonly LearningEvent[];
+    }
+  /** The item already had that status (nothing written). */
+  | { readonly kind: "unchanged"; readonly item: ItemRef; readonly to: MarkedStatus }
+  | {
+      readonly kind: "ambiguous";
+      readonly topic: string;
+      readonly candidates: readonly Candidate[];
+    }
+  | { readonly kind: "none"; readonly topic: string };
+
+export interface StatusChangeOptions {
+  /** `learned --note`: written as the sub-item `learned YYYY-MM-DD: TEXT`. */
+  readonly note?: string | undefined;
+  /** 1-based index into the candidate list, to settle an ambiguous topic. */
+  readonly pick?: number | undefined;
+}
+
+export type UnknownOutcome =
+  | { readonly kind: "added"; readonly item: ItemRef; readonly events: readonly LearningEvent[] }
+  /** An unknown or partial item with that text is already in the notes. */
+  | { readonly kind: "exists"; readonly item: ItemRef };
+
+export interface StatusReport {
+  readonly notes: number;
+  readonly items: Record<Status, number>;
+  readonly chunks: number;
+  readonly lastIngest: string | null;
+  readonly indexBytes: number;
+  readonly warnings: readonly NoteWarning[];
+  readonly history: {
+    readonly baselineAt: string | null;
+    readonly events: number;
+    readonly questions: number;
+    readonly questionLog: boolean;
+  };
+}
+
+export interface DigestOptions {
+  readonly since?: Date | undefined;
+  readonly until?: Date | undefined;
+  /** Ingest first so hand edits since the last run are in (default true). */
+  readonly ingest?: boolean;
+}
+
+export interface ChartOptions {
+  readonly until?: Date;
+  readonly weeks?: number;
+  readonly title?: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export interface Learning {
+  /** Called by the app after every ingest: records status events. */
+  recordIngest(summary: IngestSummary): Promise<LearningEvent[]>;
+  learned(topic: string, options?: StatusChangeOptions): Promise<StatusChangeOutcome>;
+  mark(
+    topic: string,
+    to: MarkedStatus,
+    options?: StatusChangeOptions,
+  ): Promise<StatusChangeOutcome>;
+  unknown(topic: string): Promise<UnknownOutcome>;
+  /** Called by the app after every answer (no-op when the question log is off). */
+  logQuestion(answer: Answer): Promise<void>;
+  digest(options?: DigestOptions): Promise<Digest>;
+  /** PNG of known / partial / unknown at the end of each of the last weeks. */
+  progressChart(options?: ChartOptions): Promise<Buffer>;
+  status(): Promise<StatusReport>;
+  recordDigestPost(post: DigestPost): Promise<void>;
+  lastDigestPost(channel?: string | null): Promise<DigestPost | undefined>;
+}
+
+export function createLearning(deps: LearningDeps): Learning {
+  const { config } = deps;
+  const timeZone = config.digest.timezone;
+  /** Items a command is changing right now → the note written with each (see recordIngest). */
+  const pending = new Map<string, string | null>();
+  /** The event recorded for each pending item (by whichever ingest noticed it first). */
+  const recorded = new Map<string, LearningEvent>();
+
+  const history = async (): Promise<History> => openHistory((await deps.store()).db);
+  const absolute = (file: string) => path.join(config.notesDir, ...file.split("/"));
+
+  const findCandidates = async (
+    topic: string,
+    allowed: ReadonlySet<Status>,
+  ): Promise<Candidate[]> => {
+    const store = await deps.store();
+    const literal = findLiteralMatches(store, topic, allowed);
+    const retrieved = (await deps.search(topic, SEARCH_DEPTH)).filter(
+      (s) => s.kind === "item" && allowed.has(s.status),
+    );
+    return rankCandidates(topic, literal, retrieved);
+  };
+
+  /** Runs the note edit, then re-indexes that note with the item attributed to the command. */
+  const commitItemEdit = async (
+    item: ItemRef,
+    to: MarkedStatus,
+    note: string | null,
+  ): Promise<StatusChangeOutcome> => {
+    const subItem =
+      note === null ? null : formatLearnedLine(formatLocalDate(deps.now(), timeZone), note);
+    pending.set(item.id, note);
+    try {
+      let found: ItemRef = item;
+      const result = await editFileExactly(absolute(item.file), (current) => {
+        const edit = applyStatusEdit(item.file, current, { itemId: item.id, to, subItem });
+        found = toItemRef(edit.item);
+        return edit.text;
+      });
+      if (!result.changed) return { kind: "unchanged", item: found, to };
+      await deps.ingest({ only: [item.file] });
+      const event = recorded.get(item.id);
+      return {
+        kind: "changed",
+        item: { ...found, status: to },
+        from: found.status,
+        to,
+        noteLine: subItem,
+        events: event ? [event] : [],
+      };
+    } finally {
+      pending.delete(item.id);
+      recorded.delete(item.id);
+    }
+  };
+
+  const changeStatus = async (
+    topic: string,
+    to: MarkedStatus,
+    allowed: ReadonlySet<Status>,
+    options: StatusChangeOptions,
+  ): Promise<StatusChangeOutcome> => {
+    const clean = topic.trim();
+    if (clean === "") throw new MichiError('Give a topic, e.g. michi learned "Deployment".');
+    const note = options.note?.trim();
+    if (options.note !== undefined && note === "")
+      throw new MichiError("--note: the text is empty.");
+    // Fresh index first: hand edits made since the last run are recorded as edits, not ours.
+    await deps.ingest({});
+    const candidates = await findCandidates(clean, allowed);
+    const decision = decideMatch(candidates);
+    let chosen: Candidate;
+    if (options.pick !== undefined) {
+      const picked = candidates[options.pick - 1];
+      if (!Number.isInteger(options.pick) || picked === undefined) {
+        if (candidates.length === 0) return { kind: "none", topic: clean };
+        throw new MichiError(
+          `--pick ${options.pick}: there are ${candidates.length} candidate(s) for "${clean}"; pick 1 to ${candidates.length}.`,
+        );
+      }
+      chosen = picked;
+    } else if (decision.kind === "clear") {
+      chosen = decision.best;
+    } else if (decision.kind === "ambiguous") {
+      return { kind: "ambiguous", topic: clean, candidates };
+    } else {
+      return { kind: "none", topic: clean };
+    }
+    return commitItemEdit(toItemRef(chosen), to, note ?? null);
+  };
+
+  return {
+    async recordIngest(summary) {
+      const events = await recordIngest(await history(), await deps.store(), summary, {
+        notesDir: config.notesDir,
+        now: deps.now(),
+        commandItems: pending,
+      });
+      for (const event of events) if (pending.has(event.itemId)) recorded.set(event.itemId, event);
+      return events;
+    },
+    learned: (topic, options = {}) =>
+      changeStatus(topic, "known", new Set<Status>(["unknown", "partial"]), options),
+    mark: (topic, to, options = {}) =>
+      changeStatus(
+        topic,
+        to,
+        new Set<Status>(
+          ["known", "partial", "unknown", "unmarked"].filter((s) => s !== to) as Status[],
+        ),
+        options,
+      ),
+    async unknown(topic) {
+      const clean = topic.trim();
+      if (clean === "") throw new MichiError('Give a topic, e.g. michi unknown "Ingressの仕組み".');
+      await deps.ingest({});
+      const existing = findExistingUnknown(await deps.store(), clean);
+      if (existing !== undefined) return { kind: "exists", item: toItemRef(existing) };
+      const date = formatLocalDate(deps.now(), timeZone);
+      let added: ItemRef | undefined;
+      const result = await editFileExactly(
+        absolute(INBOX_NOTE),
+        (current) => {
+          const addition = applyInboxAddition(INBOX_NOTE, current, date, clean);
+          // A retry on changed text may give the new item another id.
+          if (added !== undefined) pending.delete(added.id);
+          added = toItemRef(addition.item);
+          pending.set(addition.item.id, null);
+          return addition.text;
+        },
+        { create: true },
+      );
+      if (!result.changed || added === undefined) {
+        throw new MichiError(`${INBOX_NOTE}: could not add "${clean}".`);
+      }
+      const item = added;
+      try {
+        await deps.ingest({ only: [INBOX_NOTE] });
+        const event = recorded.get(item.id);
+        return { kind: "added", item, events: event ? [event] : [] };
+      } finally {
+        pending.delete(item.id);
+        recorded.delete(item.id);
+      }
+    },
+    async logQuestion(answer) {
+      if (!config.questionLog) return;
+      const primary = answer.flag === "none" ? undefined : answer.sources[0];
+      (await history()).logQuestion({
+        at: deps.now(),
+        question: answer.question,
+        flag: answer.flag,
+        itemId: primary?.id ?? null,
+        file: primary?.file ?? null,
+        line: primary?.line ?? null,
+        text: primary?.text ?? null,
+        status: primary?.status ?? null,
+      });
+    },
+    async digest(options = {}) {
+      if (options.ingest !== false) await deps.ingest({});
+      const period = getDefaultPeriod(options.until ?? deps.now(), timeZone);
+      const since = options.since ?? period.since;
+      const until = options.until ?? period.until;
+      if (since >= until) {
+        throw new MichiError(
+          `The digest period is empty: ${since.toISOString()} is not before ${until.toISOString()}.`,
+        );
+      }
+      const h = await history();
+      await refreshHeadings(h, config.notesDir);
+      return buildDigest(h, { since, until, timeZone });
+    },
+    async progressChart(options = {}) {
+      const weeks = getWeeklyProgress(
+        await history(),
+        options.until ?? deps.now(),
+        timeZone,
+        options.weeks,
+      );
+      return renderProgressChart({
+        title: options.title ?? "known / partial / unknown",
+        weeks: weeks.map((w) => ({
+          label: w.label,
+          known: w.known,
+          partial: w.partial,
+          unknown: w.unknown,
+        })),
+        ...(options.width !== undefined ? { width: options.width } : {}),
+        ...(options.height !== undefined ? { height: options.height } : {}),
+      });
+    },
+    async status() {
+      const store = await deps.store();
+      const h = await history();
+      const lastIngest = store.meta("last_ingest");
+      return {
+        notes: [...store.files().values()].filter((f) => f.ok).length,
+        items: store.statusCounts(),
+        chunks: store.chunkCount(),
+        lastIngest: lastIngest ?? null,
+        indexBytes: store.indexBytes(),
+        warnings: store.warnings(),
+        history: {
+          baselineAt: h.baselineAt()?.toISOString() ?? null,
+          events: h.eventCount(),
+          questions: h.questionCount(),
+          questionLog: config.questionLog,
+        },
+      };
+    },
+    async recordDigestPost(post) {
+      (await history()).recordDigestPost(post);
+    },
+    async lastDigestPost(channel = null) {
+      return (await history()).lastDigestPost(channel);
+    },
+  };
+}
+
+function toItemRef(item: MatchableItem): ItemRef {
+  return {
+    id: item.id,
+    file: item.file,
+    title: item.title,
+    sectionPath: item.sectionPath,
+    line: item.line,
+    text: item.text,
+    status: item.status,
+  };
+}
+
+interface ItemRow {
+  id: string;
+  file: string;
+  title: string;
+  section_path: string;
+  line: number;
+  status: Status;
+  text: string;
+}
+
+function rowToItem(row: ItemRow): MatchableItem {
+  return {
+    id: row.id,
+    file: row.file,
+    title: row.title,
+    sectionPath: JSON.parse(row.section_path) as string[],
+    line: row.line,
+    status: row.status,
+    text: row.text,
+  };
+}
+
+/** Items of the allowed statuses whose text contains the topic (NFKC, case-insensitive). */
+function findLiteralMatches(
+  store: Store,
+  topic: string,
+  allowed: ReadonlySet<Status>,
+): MatchableItem[] {
+  const needle = normalizeForMatch(topic);
+  const statuses = [...allowed];
+  const rows = store.db
+    .prepare(
+      `SELECT id, file, title, section_path, line, status, text FROM chunks
+       WHERE kind = 'item' AND status IN (${statuses.map(() => "?").join(", ")})`,
+    )
+    .iterate(...statuses) as IterableIterator<ItemRow>;
+  const out: MatchableItem[] = [];
+  for (const row of rows) {
+    if (normalizeForMatch(row.text).includes(needle)) out.push(rowToItem(row));
+  }
+  return out;
+}
+
+/** An unknown or partial item whose text is the topic, if the notes already have one. */
+function findExistingUnknown(store: Store, topic: string): MatchableItem | undefined {
+  const wanted = normalizeForMatch(topic);
+  const rows = store.db
+    .prepare(
+      "SELECT id, file, title, section_path, line, status, text FROM chunks WHERE kind = 'item' AND status IN ('unknown', 'partial')",
+    )
+    .iterate() as IterableIterator<ItemRow>;
+  for (const row of rows) {
+    if (normalizeForMatch(row.text) === wanted) return rowToItem(row);
+  }
+  return undefined;
+}

@@ -1,0 +1,191 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeWorkspace, runChild, runInProcess } from "../support/cli.js";
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const ENV = { MICHI_TIMEZONE: "Asia/Tokyo" };
+
+let ws: ReturnType<typeof makeWorkspace>;
+beforeEach(() => {
+  ws = makeWorkspace();
+});
+afterEach(() => ws.cleanup());
+
+const notePath = () => path.join(ws.notes, "k8s-weekly-log-2.md");
+const michi = (...args: string[]) =>
+  runInProcess(["--notes", ws.notes, "--data", ws.data, ...args], { cwd: ws.dir, env: ENV });
+/** Today's date in Tokyo, as `learned --note` writes it. */
+const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(new Date());
+
+describe("michi learned", () => {
+  it("with an ambiguous topic in a non-TTY run, lists the candidates, exits 1 and changes nothing", async () => {
+    const before = readFileSync(notePath());
+    const run = await michi("learned", "Pod");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('"Pod" matches several items; nothing was changed');
+    expect(run.stderr).toMatch(/ {2}1\. .*Pod/);
+    expect(run.stderr).toMatch(/ {2}3\. .*Pod/);
+    expect(run.stderr).toContain("notes/k8s-weekly-log-2.md › Pod関連:");
+    expect(run.stderr).toContain("--pick");
+    expect(readFileSync(notePath()).equals(before)).toBe(true);
+    const status = JSON.parse((await michi("status", "--json")).stdout);
+    expect(status.history.events).toBe(0);
+  });
+
+  it("as the real command, exits non-zero on an ambiguous topic", async () => {
+    const before = readFileSync(notePath());
+    const run = await runChild(["learned", "Pod"], { cwd: ws.dir, env: ENV, input: "" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("matches several items");
+    expect(readFileSync(notePath()).equals(before)).toBe(true);
+  });
+
+  it('marks "Deployment" known with a note, changing only that marker and adding the line', async () => {
+    const before = readFileSync(notePath(), "utf8");
+    const run = await michi(
+      "learned",
+      "Deployment",
+      "--note",
+      "ReplicaSetを管理してローリングアップデートする",
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Deploymentが何かは忘れた: unknown → known");
+    const expected = before.replace(
+      "- X Deploymentが何かは忘れた\n",
+      `- O Deploymentが何かは忘れた\n  - learned ${today()}: ReplicaSetを管理してローリングアップデートする\n`,
+    );
+    expect(expected).not.toBe(before);
+    expect(readFileSync(notePath()).equals(Buffer.from(expected, "utf8"))).toBe(true);
+
+    const ask = await michi("ask", "--json", "Deploymentとは何ですか");
+    const answer = JSON.parse(ask.stdout);
+    expect(answer.flag).toBe("known");
+    expect(answer.sources[0]).toMatchObject({ text: "Deploymentが何かは忘れた", status: "known" });
+  });
+
+  it("takes candidate N with --pick and reports JSON", async () => {
+    const listed = JSON.parse((await michi("learned", "Pod", "--json")).stdout);
+    expect(listed.kind).toBe("ambiguous");
+    const second = listed.candidates[1];
+    expect(second.pick).toBe(2);
+    expect(second.note).toBe("notes/k8s-weekly-log-2.md");
+    const run = await michi("learned", "Pod", "--pick", "2", "--json");
+    expect(run.code).toBe(0);
+    const outcome = JSON.parse(run.stdout);
+    expect(outcome).toMatchObject({ kind: "changed", to: "known", item: { id: second.id } });
+    expect(readFileSync(notePath(), "utf8").split("\n")[second.line - 1]).toMatch(/^- O Pod/);
+  });
+
+  it("says when nothing matches and exits 1", async () => {
+    const before = readFileSync(notePath());
+    const run = await michi("learned", "Helmチャート");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('No item matches "Helmチャート"; nothing was changed.');
+    expect(readFileSync(notePath()).equals(before)).toBe(true);
+  });
+});
+
+describe("michi mark and unknown", () => {
+  it("sets a status with mark, and rejects an unknown status", async () => {
+    const run = await michi("mark", "Deploymentが何か", "--status", "partial");
+    expect(run.code).toBe(0);
+    expect(readFileSync(notePath(), "utf8")).toContain("- △ Deploymentが何かは忘れた\n");
+    const bad = await michi("mark", "Deployment", "--status", "learned");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--status: expected known, partial or unknown");
+  });
+
+  it("adds an unknown to notes/inbox.md under today's date", async () => {
+    const run = await michi("unknown", "Ingressの仕組み");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("added: Ingressの仕組み");
+    expect(readFileSync(path.join(ws.notes, "inbox.md"), "utf8")).toBe(
+      `# Inbox\n\n## ${today()}\n\n- X Ingressの仕組み\n`,
+    );
+    const digest = JSON.parse((await michi("digest", "--json")).stdout);
+    expect(digest.unknownsAdded).toMatchObject([
+      { text: "Ingressの仕組み", origin: "command", note: "notes/inbox.md" },
+    ]);
+  });
+});
+
+describe("michi digest and status", () => {
+  it("lists a command and a hand edit as learned this week, with their origins", async () => {
+    expect((await michi("ingest")).code).toBe(0);
+    expect((await michi("learned", "Deployment", "--note", "ReplicaSetを管理する")).code).toBe(0);
+    const text = readFileSync(notePath(), "utf8");
+    writeFileSync(notePath(), text.replace("- X kubeletの役割", "- O kubeletの役割"));
+    expect((await michi("ingest")).code).toBe(0);
+
+    const run = await michi("digest", "--json");
+    expect(run.code).toBe(0);
+    const digest = JSON.parse(run.stdout);
+    expect(
+      digest.learned.map((e: { text: string; origin: string; note: string }) => [
+        e.text,
+        e.origin,
+        e.note,
+      ]),
+    ).toEqual([
+      ["Deploymentが何かは忘れた", "command", "notes/k8s-weekly-log-2.md"],
+      ["kubeletの役割をあまり知らない", "edit", "notes/k8s-weekly-log-2.md"],
+    ]);
+    expect(digest.learned[0].learnedNote).toBe("ReplicaSetを管理する");
+    expect(digest.timezone).toBe("Asia/Tokyo");
+
+    const human = await michi("digest");
+    expect(human.stdout).toContain("Learned (2)");
+    expect(human.stdout).toContain("by hand edit");
+    expect(human.stdout).toContain("notes/k8s-weekly-log-2.md › NW:");
+  });
+
+  it("writes the progress chart as a PNG with --png", async () => {
+    const file = path.join(ws.dir, "progress.png");
+    const run = await michi("digest", "--png", file, "--json");
+    expect(run.code).toBe(0);
+    expect(() => JSON.parse(run.stdout)).not.toThrow();
+    expect(existsSync(file)).toBe(true);
+    const png = readFileSync(file);
+    expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([800, 400]);
+  });
+
+  it("rejects a --since that is not a date", async () => {
+    const run = await michi("digest", "--since", "last tuesday");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("--since: expected a date");
+  });
+
+  it("reports counts, last ingest, index size and warnings", async () => {
+    await michi("ingest");
+    const report = JSON.parse((await michi("status", "--json")).stdout);
+    expect(report).toMatchObject({
+      notes: 1,
+      items: { known: 24, partial: 2, unknown: 18, unmarked: 1 },
+      history: { events: 0, questionLog: true },
+    });
+    expect(report.indexBytes).toBeGreaterThan(0);
+    expect(Date.parse(report.lastIngest)).not.toBeNaN();
+    const human = await michi("status");
+    expect(human.stdout).toContain(
+      "45 items: ✅ 24 known, 🔺 2 partial, ❓ 18 unknown, 📝 1 unmarked",
+    );
+    expect(human.stdout).toContain("warning: k8s-weekly-log-2.md:52: ambiguous marker");
+  });
+});
+
+describe("learning commands in the terminal chat", () => {
+  it("settles an ambiguous /learned with /pick, and shows /status", async () => {
+    const run = await runInProcess(["--notes", ws.notes, "--data", ws.data, "chat"], {
+      cwd: ws.dir,
+      env: ENV,
+      stdin: "/learned Pod\n/pick 1\n/status\n/quit\n",
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"Pod" matches several items');
+    expect(run.stdout).toContain("(/pick N to choose)");
+    expect(run.stdout).toMatch(/Pod.*: (unknown|partial) → known/);
+    expect(run.stdout).toContain("history: 1 events");
+  });
+});

@@ -1,0 +1,394 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type App, createApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { getWeeklyProgress } from "../../src/learning/digest.js";
+import { openHistory } from "../../src/learning/history.js";
+import { makeWorkspace } from "../support/cli.js";
+
+const NOTE = "k8s-weekly-log-2.md";
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+let ws: ReturnType<typeof makeWorkspace>;
+let now: Date;
+let app: App;
+
+function openApp(env: Record<string, string> = {}): App {
+  const config = loadConfig(
+    { MICHI_TIMEZONE: "Asia/Tokyo", ...env },
+    { notesDir: ws.notes, dataDir: ws.data },
+  );
+  return createApp(config, { now: () => now });
+}
+
+beforeEach(() => {
+  ws = makeWorkspace();
+  now = new Date("2026-11-16T01:00:00Z"); // Monday 10:00 in Tokyo
+  app = openApp();
+});
+afterEach(() => {
+  app.close();
+  ws.cleanup();
+});
+
+const notePath = () => path.join(ws.notes, NOTE);
+const readNoteText = () => readFileSync(notePath(), "utf8");
+/** A hand edit in an editor: swaps one line of the note. */
+function editByHand(from: string, to: string): void {
+  const text = readNoteText();
+  expect(text).toContain(from);
+  writeFileSync(notePath(), text.replace(from, to));
+}
+async function history() {
+  return openHistory((await app.store()).db);
+}
+async function allEvents() {
+  return (await history()).eventsBetween(new Date(0), new Date(8.64e15));
+}
+
+describe("status history", () => {
+  it("takes the first ingest as the baseline, recording no events", async () => {
+    await app.ingest();
+    expect(await allEvents()).toEqual([]);
+    expect((await history()).baselineAt()?.toISOString()).toBe(now.toISOString());
+    expect((await history()).snapshot()).toHaveLength(45);
+  });
+
+  it("records flipping a marker by hand as learned, origin edit", async () => {
+    await app.ingest();
+    now = new Date("2026-11-24T02:00:00Z");
+    editByHand("- X kubeletの役割をあまり知らない", "- O kubeletの役割をあまり知らない");
+    await app.ingest();
+    const events = await allEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: "learned",
+      origin: "edit",
+      file: NOTE,
+      text: "kubeletの役割をあまり知らない",
+      sectionPath: ["アーキテクチャ、高位ランタイム"],
+      line: 64,
+      from: "unknown",
+      to: "known",
+      note: null,
+      at: now,
+    });
+  });
+
+  it("records regressions, new items and deleted items", async () => {
+    await app.ingest();
+    editByHand("- O DaemonSetは", "- △ DaemonSetは");
+    editByHand("- X Deploymentが何かは忘れた\n", "");
+    editByHand("## NW\n", "## NW\n\n- X CNIプラグインの選び方\n");
+    await app.ingest();
+    const kinds = (await allEvents()).map((e) => [e.kind, e.text]).sort();
+    expect(kinds).toEqual([
+      ["added", "CNIプラグインの選び方"],
+      ["regressed", "DaemonSetは各ノードに1つずつPodを配置するという認識"],
+      ["removed", "Deploymentが何かは忘れた"],
+    ]);
+  });
+
+  it("records nothing when the index is rebuilt or nothing changed", async () => {
+    await app.ingest();
+    await app.ingest();
+    await app.ingest({ rebuild: true });
+    await app.ingest();
+    expect(await allEvents()).toEqual([]);
+  });
+
+  it("keeps the snapshot of a note that cannot be read, so fixing it records nothing", async () => {
+    await app.ingest();
+    const good = readNoteText();
+    writeFileSync(notePath(), good.replace("title:", "title: [unclosed"));
+    await app.ingest();
+    writeFileSync(notePath(), good);
+    await app.ingest();
+    expect(await allEvents()).toEqual([]);
+  });
+
+  it("records every item of a deleted note as removed (unmarked ones aside)", async () => {
+    await app.ingest();
+    rmSync(notePath());
+    await app.ingest();
+    const events = await allEvents();
+    expect(events).toHaveLength(44);
+    expect(new Set(events.map((e) => e.kind))).toEqual(new Set(["removed"]));
+  });
+});
+
+describe("learned", () => {
+  it("marks the Deployment item known with a note, as a command event", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    now = new Date("2026-11-25T05:00:00Z");
+    const outcome = await app.learned("Deployment", {
+      note: "ReplicaSetを管理してローリングアップデートする",
+    });
+    expect(outcome).toMatchObject({
+      kind: "changed",
+      from: "unknown",
+      to: "known",
+      noteLine: "learned 2026-11-25: ReplicaSetを管理してローリングアップデートする",
+      item: { text: "Deploymentが何かは忘れた", line: 35, status: "known" },
+    });
+    expect(readNoteText()).toBe(
+      before.replace(
+        "- X Deploymentが何かは忘れた\n",
+        "- O Deploymentが何かは忘れた\n  - learned 2026-11-25: ReplicaSetを管理してローリングアップデートする\n",
+      ),
+    );
+    const events = await allEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: "learned",
+      origin: "command",
+      note: "ReplicaSetを管理してローリングアップデートする",
+      at: now,
+    });
+    expect(outcome.kind === "changed" && outcome.events[0]?.seq).toBe(events[0]?.seq);
+    const answer = await app.ask("Deploymentとは何ですか");
+    expect(answer.flag).toBe("known");
+    expect(answer.sources[0]?.text).toBe("Deploymentが何かは忘れた");
+  });
+
+  it("lists candidates for an ambiguous topic and changes nothing", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    const outcome = await app.learned("Pod");
+    expect(outcome.kind).toBe("ambiguous");
+    if (outcome.kind !== "ambiguous") return;
+    expect(outcome.candidates.length).toBeGreaterThanOrEqual(3);
+    expect(outcome.candidates.every((c) => c.status === "unknown" || c.status === "partial")).toBe(
+      true,
+    );
+    expect(readNoteText()).toBe(before);
+    expect(await allEvents()).toEqual([]);
+
+    const picked = await app.learned("Pod", { pick: 2 });
+    expect(picked).toMatchObject({ kind: "changed", item: { id: outcome.candidates[1]?.id } });
+  });
+
+  it("says so when nothing matches, and changes nothing", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    expect(await app.learned("Helm")).toEqual({ kind: "none", topic: "Helm" });
+    expect(readNoteText()).toBe(before);
+  });
+
+  it("attributes a hand edit made before the command to the hand, and its own change to itself", async () => {
+    await app.ingest();
+    editByHand("- X kubeletの役割をあまり知らない", "- O kubeletの役割をあまり知らない");
+    await app.learned("Deployment");
+    const origins = (await allEvents()).map((e) => [e.text, e.origin]);
+    expect(origins).toEqual([
+      ["kubeletの役割をあまり知らない", "edit"],
+      ["Deploymentが何かは忘れた", "command"],
+    ]);
+  });
+
+  it("loses nothing when several learned calls edit one note at once", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    const outcomes = await Promise.all([
+      app.learned("Deployment", { note: "ReplicaSetを管理する" }),
+      app.learned("kubeletの役割"),
+      app.learned("シークレットの仕組み", { note: "etcdにbase64で保存" }),
+      app.learned("shimの周り"),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(["changed", "changed", "changed", "changed"]);
+    const expected = before
+      .replace(
+        "- X Deploymentが何かは忘れた\n",
+        "- O Deploymentが何かは忘れた\n  - learned 2026-11-16: ReplicaSetを管理する\n",
+      )
+      .replace("- X kubeletの役割", "- O kubeletの役割")
+      .replace(
+        "- X シークレットの仕組みや実体を知らない\n",
+        "- O シークレットの仕組みや実体を知らない\n  - learned 2026-11-16: etcdにbase64で保存\n",
+      )
+      .replace("- X shimの周り", "- O shimの周り");
+    expect(readNoteText()).toBe(expected);
+    const events = await allEvents();
+    expect(events).toHaveLength(4);
+    expect(events.every((e) => e.kind === "learned" && e.origin === "command")).toBe(true);
+    expect(events.map((e) => e.note).sort()).toEqual(
+      [null, null, "ReplicaSetを管理する", "etcdにbase64で保存"].sort(),
+    );
+  });
+
+  it("mark sets any status, in the note's marker family", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    const outcome = await app.mark("Deploymentが何か", "partial");
+    expect(outcome).toMatchObject({ kind: "changed", from: "unknown", to: "partial" });
+    expect(readNoteText()).toBe(before.replace("- X Deploymentが何か", "- △ Deploymentが何か"));
+    const back = await app.mark("Deploymentが何か", "unknown");
+    expect(back).toMatchObject({ kind: "changed", from: "partial", to: "unknown" });
+    expect(readNoteText()).toBe(before);
+    expect((await allEvents()).map((e) => e.kind)).toEqual(["learned", "regressed"]);
+  });
+});
+
+describe("unknown", () => {
+  it("adds the topic to inbox.md under today's date, as an added event", async () => {
+    await app.ingest();
+    now = new Date("2026-11-26T15:30:00Z"); // already the 27th in Tokyo
+    const outcome = await app.unknown("Ingressの仕組み");
+    expect(outcome).toMatchObject({
+      kind: "added",
+      item: { file: "inbox.md", text: "Ingressの仕組み", status: "unknown" },
+    });
+    expect(readFileSync(path.join(ws.notes, "inbox.md"), "utf8")).toBe(
+      "# Inbox\n\n## 2026-11-27\n\n- X Ingressの仕組み\n",
+    );
+    const events = await allEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: "added",
+      origin: "command",
+      to: "unknown",
+      file: "inbox.md",
+    });
+
+    expect(await app.unknown("ingressの仕組み")).toMatchObject({ kind: "exists" });
+    expect(await allEvents()).toHaveLength(1);
+  });
+});
+
+describe("digest", () => {
+  it("lists both items learned this week with origins command and edit, on a fixed clock", async () => {
+    await app.ingest(); // baseline, Monday 2026-11-16
+    now = new Date("2026-11-24T02:00:00Z");
+    editByHand("- X kubeletの役割をあまり知らない", "- O kubeletの役割をあまり知らない");
+    await app.ingest();
+    now = new Date("2026-11-25T05:00:00Z");
+    await app.learned("Deployment", { note: "ReplicaSetを管理してローリングアップデートする" });
+    now = new Date("2026-11-27T03:00:00Z"); // Friday noon in Tokyo
+
+    const digest = await app.digest();
+    expect(digest.since).toBe("2026-11-19T15:00:00.000Z"); // 2026-11-20 00:00 in Tokyo
+    expect(digest.until).toBe(now.toISOString());
+    expect(digest.learned.map((e) => [e.text, e.origin, e.learnedNote])).toEqual([
+      ["kubeletの役割をあまり知らない", "edit", null],
+      ["Deploymentが何かは忘れた", "command", "ReplicaSetを管理してローリングアップデートする"],
+    ]);
+    expect(digest.learned.every((e) => e.file === NOTE)).toBe(true);
+    expect(digest.progress).toMatchObject({
+      known: 26,
+      partial: 2,
+      unknown: 16,
+      percentKnown: 59.1,
+      previousPercentKnown: 54.5,
+      change: 4.6,
+      knownGained: 2,
+    });
+    const pod = digest.notes[0]?.sections.find((s) => s.sectionPath[0] === "Pod関連");
+    expect(pod).toMatchObject({ known: 6, unknown: 2, knownGained: 1, previousPercentKnown: 50 });
+    expect(digest.emptySections.map((s) => [s.sectionPath.join(" › "), s.hasProse])).toEqual([
+      ["はじめに", true],
+      ["NW", false],
+      ["Storage", false],
+      ["Image", false],
+      ["その他", false],
+      ["最後に", true],
+    ]);
+
+    // The week before holds neither event.
+    const lastWeek = await app.digest({
+      since: new Date("2026-11-15T15:00:00Z"),
+      until: new Date("2026-11-19T15:00:00Z"),
+    });
+    expect(lastWeek.learned).toEqual([]);
+  });
+
+  it("counts the unknowns asked about, the questions that matched nothing, and suggests a focus", async () => {
+    await app.ingest();
+    for (const q of [
+      "kubeletの役割は?",
+      "kubeletは何をする?",
+      "コントロールプレーンの実体は?",
+      "Helmチャートとは何ですか",
+    ]) {
+      await app.ask(q);
+    }
+    const digest = await app.digest();
+    expect(digest.askedUnknowns.map((a) => [a.text, a.count])).toEqual([
+      ["kubeletの役割をあまり知らない", 2],
+      ["コントロールプレーンの実体がよくわかっていない", 1],
+    ]);
+    expect(digest.unmatchedQuestions.map((q) => [q.question, q.count])).toEqual([
+      ["Helmチャートとは何ですか", 1],
+    ]);
+    expect(digest.focus[0]?.text).toBe("kubeletの役割をあまり知らない");
+    expect(digest.questions.total).toBe(4);
+  });
+
+  it("records no questions when the question log is off", async () => {
+    app.close();
+    app = openApp({ MICHI_QUESTION_LOG: "off" });
+    await app.ask("kubeletの役割は?");
+    expect((await history()).questionCount()).toBe(0);
+    expect((await app.digest()).askedUnknowns).toEqual([]);
+    expect((await app.status()).history).toMatchObject({ questions: 0, questionLog: false });
+  });
+
+  it("draws the weekly chart as a valid PNG of the expected size", async () => {
+    await app.ingest();
+    now = new Date("2026-11-24T02:00:00Z");
+    editByHand("- X kubeletの役割をあまり知らない", "- O kubeletの役割をあまり知らない");
+    await app.ingest();
+    now = new Date("2026-11-27T03:00:00Z");
+    const weeks = getWeeklyProgress(await history(), now, "Asia/Tokyo", 8);
+    // History starts with the baseline week: two bars, the second with the hand edit.
+    expect(weeks.map((w) => [w.label, w.known, w.partial, w.unknown])).toEqual([
+      ["11/16", 24, 2, 18],
+      ["11/23", 25, 2, 17],
+    ]);
+    for (const size of [
+      { width: undefined, height: undefined, w: 800, h: 400 },
+      { width: 640, height: 360, w: 640, h: 360 },
+    ]) {
+      const png = await app.learning.progressChart({
+        ...(size.width ? { width: size.width, height: size.height } : {}),
+      });
+      expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+      expect(png.toString("latin1", 12, 16)).toBe("IHDR");
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size.w, size.h]);
+    }
+  });
+});
+
+describe("status", () => {
+  it("reports counts, last ingest, index size and warnings without ingesting", async () => {
+    await app.ingest();
+    editByHand("- X kubeletの役割", "- O kubeletの役割");
+    const report = await app.status();
+    expect(report.items).toEqual({ known: 24, partial: 2, unknown: 18, unmarked: 1 });
+    expect(report.notes).toBe(1);
+    expect(report.lastIngest).not.toBeNull();
+    expect(report.indexBytes).toBeGreaterThan(0);
+    expect(report.warnings.map((w) => w.line)).toEqual([52, 76]);
+    expect(report.history.events).toBe(0);
+  });
+});
+
+describe("digest posts", () => {
+  it("remembers the last post per channel, for the bot's next period", async () => {
+    await app.ingest();
+    const post = (at: string, channel: string | null) => ({
+      at: new Date(at),
+      since: new Date("2026-11-09T15:00:00Z"),
+      until: new Date(at),
+      channel,
+      messageId: channel === null ? null : `m-${at}`,
+    });
+    expect(await app.learning.lastDigestPost("123")).toBeUndefined();
+    await app.learning.recordDigestPost(post("2026-11-16T00:00:00Z", "123"));
+    await app.learning.recordDigestPost(post("2026-11-23T00:00:00Z", "123"));
+    await app.learning.recordDigestPost(post("2026-11-24T00:00:00Z", null));
+    expect(await app.learning.lastDigestPost("123")).toEqual(post("2026-11-23T00:00:00Z", "123"));
+    expect(await app.learning.lastDigestPost()).toEqual(post("2026-11-24T00:00:00Z", null));
+  });
+});
