@@ -6,7 +6,7 @@
  * chunks leave the index. Everything an ingest changes is committed at once.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { NoteWarning, Status } from "../notes/index.js";
+import type { Heading, NoteWarning, Status } from "../notes/index.js";
 import { listNoteFiles, type NoteFile, readNote } from "../notes/scan.js";
 import { type Chunk, chunkItems, embedTextOf } from "./chunk.js";
 import type { FileRecord, Store, StoredChunk } from "./store.js";
@@ -35,6 +35,15 @@ export interface IngestSummary {
   readonly changes: readonly StatusChange[];
   /** Why the index was emptied and rebuilt, if it was. */
   readonly rebuiltBecause: string | null;
+  /** The notes this ingest read and parsed (changed ones only), for their headings. */
+  readonly parsed: readonly ParsedNote[];
+}
+
+export interface ParsedNote {
+  readonly file: string;
+  readonly hash: string;
+  readonly title: string;
+  readonly headings: readonly Heading[];
 }
 
 export interface IngestProgress {
@@ -60,6 +69,7 @@ interface ChangedFile {
   readonly record: FileRecord;
   readonly chunks: readonly Chunk[];
   readonly warnings: readonly NoteWarning[];
+  readonly parsed: ParsedNote | null;
 }
 
 const DEFAULT_BATCH_SIZE = 256;
@@ -97,6 +107,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         record: { ...base, hash: result.hash, ok: true },
         chunks: chunkItems(result.note.items),
         warnings: result.note.warnings,
+        parsed: {
+          file: noteFile.file,
+          hash: result.hash,
+          title: result.note.title,
+          headings: result.note.headings,
+        },
       });
     } else {
       changed.push({
@@ -104,6 +120,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         record: { ...base, hash: result.hash ?? "", ok: false },
         chunks: [],
         warnings: [result.warning],
+        parsed: null,
       });
     }
   }
@@ -200,6 +217,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     ms: Math.round(now() - started),
     changes,
     rebuiltBecause: store.rebuiltBecause,
+    parsed: changed.flatMap((c) => (c.parsed ? [c.parsed] : [])),
   };
 }
 

@@ -22,7 +22,7 @@
 import path from "node:path";
 import type { IngestSummary } from "../index/ingest.js";
 import type { Store, StoredChunk } from "../index/store.js";
-import type { Status } from "../notes/index.js";
+import type { Heading, Status } from "../notes/index.js";
 import { readNote } from "../notes/scan.js";
 import type {
   EventKind,
@@ -149,7 +149,7 @@ const SYNCED_KEY = "synced_ingest";
 export async function recordIngest(
   history: History,
   store: Store,
-  summary: Pick<IngestSummary, "changes">,
+  summary: Pick<IngestSummary, "changes"> & Partial<Pick<IngestSummary, "parsed">>,
   options: RecordOptions,
 ): Promise<LearningEvent[]> {
   const lastIngest = store.meta("last_ingest") ?? "";
@@ -205,6 +205,14 @@ export async function recordIngest(
     }
   }
   const inserted = history.applySync(syncs, events, options.now);
+  // The notes ingest just parsed: store their headings now rather than re-reading them later.
+  for (const note of summary.parsed ?? []) {
+    history.replaceHeadings(
+      note.file,
+      note.hash,
+      toStoredHeadings(note.file, note.title, note.headings),
+    );
+  }
   history.writeMeta(SYNCED_KEY, lastIngest);
   return inserted;
 }
@@ -225,12 +233,13 @@ async function readHeadings(notesDir: string, file: string): Promise<StoredHeadi
   const absolute = path.join(notesDir, ...file.split("/"));
   const result = await readNote({ file, absolute, size: 0, mtimeMs: 0 });
   if (!result.ok) return [];
-  const { title, headings, items } = result.note;
-  const prose = items.filter((item) => item.kind === "prose");
-  return headings.map((h) => ({
-    ...h,
-    file,
-    title,
-    proseCount: prose.filter((p) => h.path.every((part, i) => p.sectionPath[i] === part)).length,
-  }));
+  return toStoredHeadings(file, result.note.title, result.note.headings);
+}
+
+function toStoredHeadings(
+  file: string,
+  title: string,
+  headings: readonly Heading[],
+): StoredHeading[] {
+  return headings.map((h) => ({ ...h, file, title }));
 }

@@ -60,6 +60,8 @@ export interface Heading {
   readonly path: readonly string[];
   /** Number of items (list items) directly or indirectly under this heading. */
   readonly itemCount: number;
+  /** Number of prose paragraphs under it: a section with prose but no items is not a gap. */
+  readonly proseCount: number;
 }
 
 export interface Note {

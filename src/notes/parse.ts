@@ -85,7 +85,10 @@ interface WalkState {
   titleFromH1: boolean;
   headingStack: { depth: number; text: string }[];
   readonly items: Item[];
-  readonly headings: (Omit<Heading, "itemCount"> & { itemCount: number })[];
+  readonly headings: (Omit<Heading, "itemCount" | "proseCount"> & {
+    itemCount: number;
+    proseCount: number;
+  })[];
   readonly warnings: NoteWarning[];
 }
 
@@ -158,6 +161,7 @@ function walkBlocks(state: WalkState, parent: Root | Nodes): void {
           line: lineOf(state, node),
           path: sectionPath(state),
           itemCount: 0,
+          proseCount: 0,
         });
         break;
       }
@@ -183,6 +187,7 @@ function walkBlocks(state: WalkState, parent: Root | Nodes): void {
 function addProse(state: WalkState, node: Nodes): void {
   const text = flatten(mdastToString(node));
   if (text === "") return;
+  for (const heading of openHeadings(state)) heading.proseCount++;
   state.items.push({
     kind: "prose",
     file: state.file,
@@ -296,9 +301,7 @@ function addListItem(
     context,
     depth: itemDepth,
   };
-  for (const heading of state.headings) {
-    if (isPrefix(heading.path, state.items[index].sectionPath)) heading.itemCount++;
-  }
+  for (const heading of openHeadings(state)) heading.itemCount++;
   return count;
 }
 
@@ -306,8 +309,18 @@ function isAcronymGlue(marker: string, next: string): boolean {
   return (marker === "O" || marker === "X") && /^[A-Z0-9]$/.test(next);
 }
 
-function isPrefix(prefix: readonly string[], full: readonly string[]): boolean {
-  return prefix.length <= full.length && prefix.every((p, i) => full[i] === p);
+/** The headings the walk is currently under: the last one at each level of the stack. */
+function openHeadings(state: WalkState): WalkState["headings"] {
+  const open: WalkState["headings"] = [];
+  let depth = state.headingStack.length;
+  for (let i = state.headings.length - 1; i >= 0 && depth > 0; i--) {
+    const heading = state.headings[i] as WalkState["headings"][number];
+    if (heading.path.length === depth) {
+      open.push(heading);
+      depth--;
+    }
+  }
+  return open;
 }
 
 function reportDuplicates(state: WalkState): void {

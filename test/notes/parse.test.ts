@@ -110,10 +110,10 @@ describe("parseNote structure", () => {
       ["item", "deep item", ["Pods", "Deep"], 11],
       ["prose", "Closing words.", ["Other"], 15],
     ]);
-    expect(note.headings.map((h) => [h.text, h.itemCount])).toEqual([
-      ["Pods", 2],
-      ["Deep", 1],
-      ["Other", 0],
+    expect(note.headings.map((h) => [h.text, h.itemCount, h.proseCount])).toEqual([
+      ["Pods", 2, 0],
+      ["Deep", 1, 0],
+      ["Other", 0, 1],
     ]);
   });
 
