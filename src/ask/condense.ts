@@ -8,8 +8,8 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import type { Runnable } from "@langchain/core/runnables";
+import { redactSecrets } from "../openai-server.js";
 import { detectLanguage } from "./language.js";
-import { redactSecrets } from "./llm.js";
 
 export interface Turn {
   readonly question: string;

@@ -7,6 +7,7 @@
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { ChatOpenAI } from "@langchain/openai";
+import { apiKeyOrPlaceholder, describeServer, redactSecrets } from "../openai-server.js";
 import { formatCitation } from "./citation.js";
 import { flagFromSources } from "./flag.js";
 import type { Answer, Answerer, Flag, Source } from "./index.js";
@@ -49,10 +50,6 @@ export interface LlmAnswerer extends Answerer {
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
-export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
-/** Sent when no key is configured: local servers ignore it, but the client refuses an empty one. */
-export const PLACEHOLDER_API_KEY = "not-needed";
-
 export const GENERAL_KNOWLEDGE_LABEL = {
   en: "💡 General knowledge (not from your notes):",
   ja: "💡 一般知識（あなたのノートの内容ではありません）:",
@@ -88,7 +85,7 @@ export function parseCitations(text: string, sourceCount: number): number[] {
 export function createChatModel(opts: ChatModelOptions, streaming = true): ChatOpenAI {
   return new ChatOpenAI({
     model: opts.model,
-    apiKey: nonEmptyKey(opts.apiKey),
+    apiKey: apiKeyOrPlaceholder(opts.apiKey),
     configuration: opts.baseURL ? { baseURL: opts.baseURL } : {},
     timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     // Retries are ours (bounded, retry-after aware, also on malformed replies); see runWithRetries.
@@ -102,20 +99,6 @@ export function createChatModel(opts: ChatModelOptions, streaming = true): ChatO
 }
 
 /** The server as shown to users: no credentials, no query string. */
-export function describeServer(baseURL: string | undefined): string {
-  const raw = baseURL ?? OPENAI_DEFAULT_BASE_URL;
-  try {
-    const url = new URL(raw);
-    url.username = "";
-    url.password = "";
-    url.search = "";
-    url.hash = "";
-    return url.toString().replace(/\/$/, "");
-  } catch {
-    return raw;
-  }
-}
-
 const SYSTEM_PROMPT = `You are michi, a study assistant that answers questions strictly from the user's own learning notes.
 Each numbered source below is one item from the notes, with the learning status the user gave it:
 - known: the user marked it as understood.
@@ -472,19 +455,6 @@ function findCauseCode(error: unknown): string | undefined {
 }
 
 /** Removes the configured key and anything shaped like a bearer token or OpenAI key. */
-export function redactSecrets(text: string, apiKey: string | undefined): string {
-  let out = text;
-  if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join("***");
-  return out
-    .replace(/Bearer\s+[^\s"',;]+/gi, "Bearer ***")
-    .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, "sk-***");
-}
-
-function nonEmptyKey(apiKey: string | undefined): string {
-  const trimmed = apiKey?.trim();
-  return trimmed ? trimmed : PLACEHOLDER_API_KEY;
-}
-
 /** Settles as soon as the signal aborts, even if the client ignores the signal. */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {

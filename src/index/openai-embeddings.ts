@@ -5,6 +5,7 @@
  */
 import { OpenAIEmbeddings } from "@langchain/openai";
 import { MichiError } from "../errors.js";
+import { apiKeyOrPlaceholder, describeServer, redactSecrets } from "../openai-server.js";
 
 export interface OpenAIEmbeddingsOptions {
   readonly model: string;
@@ -21,8 +22,6 @@ export interface OpenAIEmbeddingsOptions {
 }
 
 export const DEFAULT_EMBEDDING_BATCH_SIZE = 128;
-const PLACEHOLDER_API_KEY = "not-needed";
-const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 /** OpenAIEmbeddings whose failures and malformed replies surface as a MichiError. */
 class CheckedOpenAIEmbeddings extends OpenAIEmbeddings {
@@ -88,12 +87,12 @@ class CheckedOpenAIEmbeddings extends OpenAIEmbeddings {
         : `HTTP ${status}${line.startsWith(String(status)) ? line.slice(String(status).length) : ` ${line}`}`;
     if (status === 401 || status === 403) reason += " (check the API key)";
     if (status === 404) reason += " (is the embedding model available on the server?)";
-    return redact(reason, this.#apiKey).slice(0, 300);
+    return redactSecrets(reason, this.#apiKey).slice(0, 300);
   }
 }
 
 export function createOpenAIEmbeddings(opts: OpenAIEmbeddingsOptions): OpenAIEmbeddings {
-  const apiKey = opts.apiKey?.trim() || PLACEHOLDER_API_KEY;
+  const apiKey = apiKeyOrPlaceholder(opts.apiKey);
   const where = `server ${describeServer(opts.baseURL)}, model ${opts.model}`;
   return new CheckedOpenAIEmbeddings(
     {
@@ -108,25 +107,4 @@ export function createOpenAIEmbeddings(opts: OpenAIEmbeddingsOptions): OpenAIEmb
     where,
     apiKey,
   );
-}
-
-function describeServer(baseURL: string | undefined): string {
-  const raw = baseURL ?? OPENAI_DEFAULT_BASE_URL;
-  try {
-    const url = new URL(raw);
-    url.username = "";
-    url.password = "";
-    url.search = "";
-    return url.toString().replace(/\/$/, "");
-  } catch {
-    return raw;
-  }
-}
-
-function redact(text: string, apiKey: string): string {
-  const out =
-    apiKey !== PLACEHOLDER_API_KEY && apiKey.length >= 4 ? text.split(apiKey).join("***") : text;
-  return out
-    .replace(/Bearer\s+[^\s"',;]+/gi, "Bearer ***")
-    .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, "sk-***");
 }
