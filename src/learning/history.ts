@@ -9,6 +9,7 @@
  */
 import type Database from "better-sqlite3";
 import type { Heading, Status } from "../notes/index.js";
+import type { ItemRef } from "./item-ref.js";
 
 /** What happened to an item between two ingests. */
 export type EventKind = "learned" | "regressed" | "added" | "removed";
@@ -16,15 +17,7 @@ export type EventKind = "learned" | "regressed" | "added" | "removed";
 export type EventOrigin = "command" | "edit";
 
 /** An item as last seen by ingest: the snapshot row. */
-export interface SnapshotItem {
-  readonly id: string;
-  readonly file: string;
-  readonly title: string;
-  readonly sectionPath: readonly string[];
-  readonly line: number;
-  readonly text: string;
-  readonly status: Status;
-}
+export type SnapshotItem = ItemRef;
 
 export interface LearningEvent {
   readonly seq: number;

@@ -8,18 +8,10 @@
  * A match is clear only when the best candidate is good enough and well ahead of the next one;
  * otherwise the user picks.
  */
-import type { Status } from "../notes/index.js";
+import { type ItemRef, toItemRef } from "./item-ref.js";
 
 /** The fields of an item matching needs. */
-export interface MatchableItem {
-  readonly id: string;
-  readonly file: string;
-  readonly title: string;
-  readonly sectionPath: readonly string[];
-  readonly line: number;
-  readonly status: Status;
-  readonly text: string;
-}
+export type MatchableItem = ItemRef;
 
 export interface Candidate extends MatchableItem {
   /** Match strength in [0, 1]. */
@@ -75,7 +67,7 @@ export function rankCandidates(
   const byId = new Map<string, Candidate>();
   for (const item of literal) {
     const score = scoreLiteralMatch(topic, item.text);
-    if (score > 0) byId.set(item.id, { ...pickItem(item), score });
+    if (score > 0) byId.set(item.id, { ...toItemRef(item), score });
   }
   for (const hit of retrieved) {
     const fromRetrieval = MATCH_THRESHOLDS.retrievalWeight * clamp01(hit.score);
@@ -83,7 +75,7 @@ export function rankCandidates(
     const score = existing
       ? Math.min(1, Math.max(existing.score, fromRetrieval) + MATCH_THRESHOLDS.agreementBonus)
       : fromRetrieval;
-    byId.set(hit.id, { ...pickItem(existing ?? hit), score });
+    byId.set(hit.id, { ...toItemRef(existing ?? hit), score });
   }
   return [...byId.values()]
     .filter((c) => c.score >= MATCH_THRESHOLDS.minCandidateScore)
@@ -106,18 +98,6 @@ export function decideMatch(candidates: readonly Candidate[]): MatchDecision {
     return { kind: "clear", best, candidates };
   }
   return { kind: "ambiguous", candidates };
-}
-
-function pickItem(item: MatchableItem): MatchableItem {
-  return {
-    id: item.id,
-    file: item.file,
-    title: item.title,
-    sectionPath: item.sectionPath,
-    line: item.line,
-    status: item.status,
-    text: item.text,
-  };
 }
 
 function clamp01(x: number): number {

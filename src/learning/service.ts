@@ -15,6 +15,7 @@ import type { NoteWarning, Status } from "../notes/index.js";
 import { renderProgressChart } from "./chart.js";
 import { buildDigest, type Digest, getDefaultPeriod, getWeeklyProgress } from "./digest.js";
 import { type DigestPost, type History, type LearningEvent, openHistory } from "./history.js";
+import { type ItemRef, toItemRef } from "./item-ref.js";
 import {
   type Candidate,
   decideMatch,
@@ -38,16 +39,6 @@ export interface LearningDeps {
   /** The app's ingest (which calls `recordIngest` of this service when done). */
   ingest(options: { only?: readonly string[] }): Promise<IngestSummary>;
   now(): Date;
-}
-
-export interface ItemRef {
-  readonly id: string;
-  readonly file: string;
-  readonly title: string;
-  readonly sectionPath: readonly string[];
-  readonly line: number;
-  readonly text: string;
-  readonly status: Status;
 }
 
 export type StatusChangeOutcome =
@@ -348,18 +339,6 @@ export function createLearning(deps: LearningDeps): Learning {
     async lastDigestPost(channel = null) {
       return (await history()).lastDigestPost(channel);
     },
-  };
-}
-
-function toItemRef(item: MatchableItem): ItemRef {
-  return {
-    id: item.id,
-    file: item.file,
-    title: item.title,
-    sectionPath: item.sectionPath,
-    line: item.line,
-    text: item.text,
-    status: item.status,
   };
 }
 
