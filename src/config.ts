@@ -136,10 +136,12 @@ export function loadConfig(
 ): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) =>
-        `${issue.path.join(".")}: ${issue.message} (got "${env[String(issue.path[0])] ?? ""}")`,
-    );
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // Secrets are never echoed, not even in an error about themselves.
+      const got = /KEY|TOKEN|SECRET/.test(name) ? "" : ` (got "${env[name] ?? ""}")`;
+      return `${name}: ${issue.message}${got}`;
+    });
     throw new MichiError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
