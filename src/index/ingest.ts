@@ -7,8 +7,10 @@
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Heading, NoteWarning, Status } from "../notes/index.js";
-import { listNoteFiles, type NoteFile, readNote } from "../notes/scan.js";
-import { type Chunk, chunkItems, embedTextOf } from "./chunk.js";
+import { listNoteFiles, type NoteFile } from "../notes/scan.js";
+import { type Chunk, embedTextOf } from "./chunk.js";
+import { LocalEmbeddings } from "./local-embeddings.js";
+import { chooseWorkers, readFiles } from "./parallel-read.js";
 import type { FileRecord, Store, StoredChunk } from "./store.js";
 
 /** A chunk whose status changed, appeared or disappeared in this ingest (for history). */
@@ -62,6 +64,8 @@ export interface IngestOptions {
   /** Only look at these files (relative paths), e.g. the one note an edit just changed. */
   readonly only?: readonly string[];
   readonly now?: () => number;
+  /** Worker threads reading (and embedding) notes; default: by volume and cores, 0 = inline. */
+  readonly workers?: number;
 }
 
 interface ChangedFile {
@@ -83,9 +87,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const scope = options.only ? new Set(options.only) : null;
   const inScope = (file: string) => scope === null || scope.has(file);
 
+  const present = new Set(onDisk.map((f) => f.file));
+  const deletedFiles = [...stored.keys()].filter((f) => !present.has(f) && inScope(f));
+
   // 1. Read what changed since the last ingest.
-  const changed: ChangedFile[] = [];
-  const touched: FileRecord[] = [];
+  const candidates: NoteFile[] = [];
   let scanned = 0;
   for (const noteFile of onDisk) {
     scanned++;
@@ -95,37 +101,79 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const previous = stored.get(noteFile.file);
     if (previous && previous.size === noteFile.size && previous.mtimeMs === noteFile.mtimeMs)
       continue;
-    const result = await readNote(noteFile);
+    candidates.push(noteFile);
+  }
+  // Only new notes (a first ingest, a rebuild, notes added): nothing can be reused, so every
+  // chunk is embedded and inserted as its note arrives, overlapping reading with inserting.
+  const streaming = deletedFiles.length === 0 && candidates.every((f) => !stored.has(f.file));
+  const local = streaming && embedder instanceof LocalEmbeddings ? embedder : null;
+  const bytes = candidates.reduce((sum, f) => sum + f.size, 0);
+  const reads = readFiles(candidates, {
+    workers: options.workers ?? chooseWorkers(bytes, streaming),
+    embedder: local,
+  });
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const upserts: { chunk: Chunk; label: number }[] = [];
+  const changes: StatusChange[] = [];
+  let streamed = 0;
+  let pending: Chunk[] = [];
+  let bytesRead = 0;
+  const insertPending = async () => {
+    const batch = pending;
+    pending = [];
+    const vectors = await embedder.embedDocuments(batch.map(embedTextOf));
+    batch.forEach((chunk, j) => {
+      upserts.push({ chunk, label: store.addVector(checked(vectors, j, batch), chunk.embedHash) });
+    });
+  };
+  const changed: ChangedFile[] = [];
+  const touched: FileRecord[] = [];
+  let index = 0;
+  for await (const result of reads) {
+    const noteFile = candidates[index++] as NoteFile;
+    const previous = stored.get(noteFile.file);
     const base = { file: noteFile.file, size: noteFile.size, mtimeMs: noteFile.mtimeMs };
     if (previous && result.hash !== null && previous.hash === result.hash) {
       touched.push({ ...previous, ...base });
       continue;
     }
-    if (result.ok) {
-      changed.push({
-        noteFile,
-        record: { ...base, hash: result.hash, ok: true },
-        chunks: chunkItems(result.note.items),
-        warnings: result.note.warnings,
-        parsed: {
-          file: noteFile.file,
-          hash: result.hash,
-          title: result.note.title,
-          headings: result.note.headings,
-        },
-      });
-    } else {
-      changed.push({
-        noteFile,
-        record: { ...base, hash: result.hash ?? "", ok: false },
-        chunks: [],
-        warnings: [result.warning],
-        parsed: null,
-      });
-    }
+    changed.push({
+      noteFile,
+      record: { ...base, hash: result.hash ?? "", ok: result.ok },
+      chunks: result.chunks,
+      warnings: result.warnings,
+      parsed:
+        result.ok && result.hash !== null
+          ? {
+              file: noteFile.file,
+              hash: result.hash,
+              title: result.title,
+              headings: result.headings,
+            }
+          : null,
+    });
+    if (!streaming) continue;
+    const dims = result.vectors ? result.vectors.length / Math.max(1, result.chunks.length) : 0;
+    result.chunks.forEach((chunk, i) => {
+      if (chunk.kind === "item") changes.push(changeOf(chunk, null, chunk.status));
+      if (result.vectors) {
+        const vector = Array.from(result.vectors.subarray(i * dims, (i + 1) * dims));
+        upserts.push({ chunk, label: store.addVector(vector, chunk.embedHash) });
+      } else {
+        pending.push(chunk);
+      }
+    });
+    streamed += result.chunks.length;
+    if (pending.length >= batchSize) await insertPending();
+    bytesRead += noteFile.size;
+    options.onProgress?.({
+      phase: "embed",
+      done: streamed,
+      // Chunks are only known once read: extrapolate from the bytes read so far.
+      total: Math.max(streamed, Math.round((streamed * bytes) / Math.max(1, bytesRead))),
+    });
   }
-  const present = new Set(onDisk.map((f) => f.file));
-  const deletedFiles = [...stored.keys()].filter((f) => !present.has(f) && inScope(f));
+  if (pending.length > 0) await insertPending();
 
   // 2. Decide, chunk by chunk, what keeps its vector, what is reused, what is embedded.
   const oldChunks = new Map<string, StoredChunk>();
@@ -142,11 +190,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       pool.set(old.embedHash, labels);
     }
   }
-  const upserts: { chunk: Chunk; label: number }[] = [];
   const toEmbed: Chunk[] = [];
   const freedLabels = new Set<number>();
-  const changes: StatusChange[] = [];
-  for (const { chunks } of changed) {
+  for (const { chunks } of streaming ? [] : changed) {
     for (const chunk of chunks) {
       const old = oldChunks.get(chunk.id);
       if (chunk.kind === "item" && old?.status !== chunk.status) {
@@ -159,7 +205,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       if (old) freedLabels.add(old.label);
       const label = pool.get(chunk.embedHash)?.pop();
       if (label !== undefined) {
-        upserts.push({ chunk, label: reuseVector(store, label) });
+        upserts.push({ chunk, label: reuseVector(store, label, chunk.embedHash) });
         freedLabels.add(label);
       } else {
         toEmbed.push(chunk);
@@ -175,15 +221,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   }
 
   // 3. Embed what is new, in batches.
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   for (let i = 0; i < toEmbed.length; i += batchSize) {
     const batch = toEmbed.slice(i, i + batchSize);
     const vectors = await embedder.embedDocuments(batch.map(embedTextOf));
     batch.forEach((chunk, j) => {
-      const vector = vectors[j];
-      if (!vector)
-        throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`);
-      upserts.push({ chunk, label: store.addVector(vector) });
+      upserts.push({ chunk, label: store.addVector(checked(vectors, j, batch), chunk.embedHash) });
     });
     options.onProgress?.({
       phase: "embed",
@@ -210,8 +252,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     notes: [...files.values()].filter((f) => f.ok).length,
     items: store.statusCounts(),
     chunks,
-    embedded: toEmbed.length,
-    reused: chunks - toEmbed.length,
+    embedded: toEmbed.length + streamed,
+    reused: chunks - toEmbed.length - streamed,
     removed: removedIds.length,
     warnings: store.warnings(),
     ms: Math.round(now() - started),
@@ -221,9 +263,16 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   };
 }
 
-/** Copies a leaving chunk's vector under a fresh label, so the old label can be deleted. */
-function reuseVector(store: Store, label: number): number {
-  return store.addVector(store.getVector(label));
+function checked(vectors: readonly number[][], j: number, batch: readonly Chunk[]): number[] {
+  const vector = vectors[j];
+  if (!vector)
+    throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`);
+  return vector;
+}
+
+/** Gives a leaving chunk's vector a fresh label (sharing its point), so the old label can go. */
+function reuseVector(store: Store, label: number, embedHash: string): number {
+  return store.addVector(store.getVector(label), embedHash);
 }
 
 function changeOf(chunk: Chunk, from: Status | null, to: Status | null): StatusChange {

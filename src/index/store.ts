@@ -13,14 +13,20 @@ import { MichiError } from "../errors.js";
 import type { NoteWarning, Status } from "../notes/index.js";
 import type { Chunk } from "./chunk.js";
 
-/** HNSW build and search parameters; tuned in bench/ for recall@10 ≥ 0.98 at 100k items. */
+/**
+ * HNSW build and search parameters, tuned with `npm run bench` (docs/benchmarks.md) for
+ * recall@10 ≥ 0.98 at 100k items: 0.994 at efSearch 800 once identical texts share a point.
+ * Lower efConstruction caps recall on the hashed local vectors whatever efSearch is (64 topped
+ * out near 0.97), while building dominates a cold ingest and a search costs ~1.5 ms at 100k:
+ * hence a moderate efConstruction and a high efSearch.
+ */
 export const HNSW_DEFAULTS = {
-  /** Graph degree: higher is more accurate and bigger. */
+  /** Graph degree: higher is more accurate and bigger (M 8–24 all cost about the same here). */
   m: 16,
   /** Candidate list while building. */
   efConstruction: 100,
   /** Candidate list while searching (raised to k when k is larger). */
-  efSearch: 64,
+  efSearch: 800,
   /** Fixed so the same notes build the same graph. */
   randomSeed: 42,
 } as const;
@@ -136,8 +142,11 @@ export interface Store {
   statusCounts(): Record<Status, number>;
   warnings(): NoteWarning[];
   meta(key: string): string | undefined;
-  /** Adds a vector under a fresh label (not yet durable: call `commit`). */
-  addVector(vector: readonly number[]): number;
+  /**
+   * Adds a vector under a fresh label (not yet durable: call `commit`). With the hash of the
+   * embedded text, a chunk embedding the same text as a live one shares its graph point.
+   */
+  addVector(vector: readonly number[], embedHash?: string): number;
   getVector(label: number): number[];
   removeVector(label: number): void;
   searchVectors(vector: readonly number[], k: number): VectorHit[];
@@ -187,7 +196,7 @@ export function openStore(
   }
   if (rebuiltBecause !== null) {
     db.exec(
-      "DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings; DELETE FROM meta WHERE key IN ('generation', 'next_label')",
+      "DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings; DELETE FROM vector_aliases; DELETE FROM meta WHERE key IN ('generation', 'next_label', 'points')",
     );
   }
   setMeta.run("embedder", embedder.name);
@@ -206,7 +215,9 @@ export function openStore(
   } else {
     if (generation > 0 && countChunks(db) > 0) {
       // The rows point at a graph that is gone: start over rather than answer from nothing.
-      db.exec("DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings");
+      db.exec(
+        "DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings; DELETE FROM vector_aliases; DELETE FROM meta WHERE key = 'points'",
+      );
       rebuiltBecause = `the vector index file ${indexPath(generation)} is missing; rebuilding it`;
     }
     index.initIndex(1024, params.m, params.efConstruction, params.randomSeed);
@@ -235,9 +246,48 @@ export function openStore(
     clearWarnings: db.prepare("DELETE FROM warnings WHERE file = ?"),
     addWarning: db.prepare("INSERT INTO warnings(file, line, message) VALUES (?, ?, ?)"),
     warnings: db.prepare("SELECT file, line, message FROM warnings ORDER BY file, line"),
+    addAlias: db.prepare("INSERT OR REPLACE INTO vector_aliases(label, point) VALUES (?, ?)"),
+    removeAlias: db.prepare("DELETE FROM vector_aliases WHERE label = ?"),
   };
 
   const labelToId = new Map<number, string>();
+
+  // Chunks that embed the same text share one graph point: identical vectors in an HNSW graph
+  // form cliques that neighbours prune down to one incoming link, so whole groups of
+  // duplicates became unreachable (recall@10 plateaued at ~0.978 on the generated 100k notes,
+  // where a fifth of the chunks repeat another's text), and each copy cost a full insert.
+  // A chunk label is either a point itself or an alias of one (table vector_aliases).
+  const aliases = new Map<number, number>();
+  const aliasesOfPoint = new Map<number, number[]>();
+  for (const row of db.prepare("SELECT label, point FROM vector_aliases").all() as {
+    label: number;
+    point: number;
+  }[]) {
+    aliases.set(row.label, row.point);
+    pushTo(aliasesOfPoint, row.point, row.label);
+  }
+  const aliasWrites = new Map<number, number | null>();
+  const pointOf = (label: number) => aliases.get(label) ?? label;
+  /** Live chunk labels per point, and the point of each embedded text; built on first write. */
+  let refs: Map<number, number> | null = null;
+  const pointByHash = new Map<string, number>();
+  const hashOfPoint = new Map<number, string>();
+  const loadRefs = (): Map<number, number> => {
+    if (refs) return refs;
+    refs = new Map();
+    for (const row of db.prepare("SELECT label, embed_hash FROM chunks").all() as {
+      label: number;
+      embed_hash: string;
+    }[]) {
+      const point = pointOf(row.label);
+      refs.set(point, (refs.get(point) ?? 0) + 1);
+      if (!pointByHash.has(row.embed_hash)) pointByHash.set(row.embed_hash, point);
+      hashOfPoint.set(point, row.embed_hash);
+    }
+    return refs;
+  };
+  const storedPoints = meta("points");
+  let livePoints: number | null = storedPoints === undefined ? null : Number(storedPoints);
   const idOfLabel = (label: number): string | undefined => {
     let id = labelToId.get(label);
     if (id === undefined) {
@@ -286,31 +336,69 @@ export function openStore(
     },
     meta,
     warnings: () => statements.warnings.all() as NoteWarning[],
-    addVector(vector) {
+    addVector(vector, embedHash) {
+      const live = loadRefs();
+      const shared = embedHash === undefined ? undefined : pointByHash.get(embedHash);
+      if (shared !== undefined && (live.get(shared) ?? 0) > 0) {
+        const label = nextLabel++;
+        aliases.set(label, shared);
+        pushTo(aliasesOfPoint, shared, label);
+        aliasWrites.set(label, shared);
+        live.set(shared, (live.get(shared) ?? 0) + 1);
+        return label;
+      }
       const label = nextLabel++;
       if (index.getCurrentCount() >= index.getMaxElements()) {
         index.resizeIndex(Math.max(1024, index.getMaxElements() * 2));
       }
       index.addPoint(vector as number[], label);
+      live.set(label, 1);
+      if (embedHash !== undefined) {
+        pointByHash.set(embedHash, label);
+        hashOfPoint.set(label, embedHash);
+      }
       dirty = true;
       return label;
     },
-    getVector: (label) => index.getPoint(label),
+    getVector: (label) => index.getPoint(pointOf(label)),
     removeVector(label) {
-      index.markDelete(label);
+      const live = loadRefs();
+      const point = pointOf(label);
       labelToId.delete(label);
+      if (point !== label) {
+        aliases.delete(label);
+        const rest = (aliasesOfPoint.get(point) ?? []).filter((l) => l !== label);
+        if (rest.length > 0) aliasesOfPoint.set(point, rest);
+        else aliasesOfPoint.delete(point);
+        aliasWrites.set(label, null);
+      }
+      const remaining = (live.get(point) ?? 1) - 1;
+      if (remaining > 0) {
+        live.set(point, remaining);
+        return;
+      }
+      live.delete(point);
+      index.markDelete(point);
+      const hash = hashOfPoint.get(point);
+      if (hash !== undefined && pointByHash.get(hash) === point) pointByHash.delete(hash);
+      hashOfPoint.delete(point);
       dirty = true;
     },
     searchVectors(vector, k) {
-      const live = countChunks(db);
-      const n = Math.min(k, live);
+      // Stores written before points were shared have one point per chunk; count(*) walks an
+      // index, so it is counted once, not per query.
+      livePoints ??= countChunks(db);
+      const n = Math.min(k, livePoints);
       if (n <= 0) return [];
       index.setEf(Math.max(params.efSearch, n));
       const result = index.searchKnn(vector as number[], n);
       const hits: VectorHit[] = [];
-      result.neighbors.forEach((label, i) => {
-        const id = idOfLabel(label);
-        if (id !== undefined) hits.push({ id, similarity: 1 - (result.distances[i] ?? 1) });
+      result.neighbors.forEach((point, i) => {
+        const similarity = 1 - (result.distances[i] ?? 1);
+        for (const label of [point, ...(aliasesOfPoint.get(point) ?? [])].sort((a, b) => a - b)) {
+          const id = idOfLabel(label);
+          if (id !== undefined && hits.length < k) hits.push({ id, similarity });
+        }
       });
       return hits;
     },
@@ -339,10 +427,17 @@ export function openStore(
           statements.clearWarnings.run(file);
           for (const w of warnings) statements.addWarning.run(file, w.line, w.message);
         }
+        for (const [label, point] of aliasWrites) {
+          if (point === null) statements.removeAlias.run(label);
+          else statements.addAlias.run(label, point);
+        }
+        if (refs) setMeta.run("points", String(refs.size));
         setMeta.run("generation", String(nextGeneration));
         setMeta.run("next_label", String(nextLabel));
         setMeta.run("last_ingest", new Date().toISOString());
       })();
+      aliasWrites.clear();
+      livePoints = refs ? refs.size : null;
       if (nextGeneration !== generation) {
         rmSync(indexPath(generation), { force: true });
         generation = nextGeneration;
@@ -358,6 +453,12 @@ export function openStore(
       db.close();
     },
   };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function sizeOf(file: string): number {
@@ -398,6 +499,7 @@ function migrate(db: Database.Database): void {
     CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file);
     CREATE TABLE IF NOT EXISTS warnings (file TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS warnings_file ON warnings(file);
+    CREATE TABLE IF NOT EXISTS vector_aliases (label INTEGER PRIMARY KEY, point INTEGER NOT NULL);
   `);
   const version = (
     db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined
