@@ -13,6 +13,7 @@ import type { Config } from "./config.js";
 import { embedTextOf } from "./index/chunk.js";
 import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.js";
 import { LocalEmbeddings } from "./index/local-embeddings.js";
+import { withIngestLock } from "./index/lock.js";
 import { type EmbedderInfo, openStore, type Store, type StoredChunk } from "./index/store.js";
 import type { Digest } from "./learning/digest.js";
 import {
@@ -99,6 +100,15 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     return storePromise;
   };
 
+  /** The store, reopened if another process committed an ingest since it was opened. */
+  const freshStore = async (): Promise<Store> => {
+    const s = await store();
+    if (!s.isStale()) return s;
+    s.close();
+    storePromise = openConfiguredStore(false);
+    return storePromise;
+  };
+
   const answerer = () => {
     answererPromise ??= deps.answerer ? Promise.resolve(deps.answerer) : createAnswerer(config);
     return answererPromise;
@@ -131,7 +141,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       storePromise = openConfiguredStore(true);
       rebuildNext = false;
     }
-    const s = await store();
+    const s = await freshStore();
+    s.removeStrayFiles();
     return ingest({
       notesDir: config.notesDir,
       store: s,
@@ -145,17 +156,19 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   // ask) must not interleave store commits or status diffs.
   let ingestQueue: Promise<unknown> = Promise.resolve();
   const runIngest = (options: IngestRunOptions = {}): Promise<IngestSummary> => {
-    const run = ingestQueue.then(async () => {
-      const summary = await ingestNow(options);
-      await learning.recordIngest(summary);
-      return summary;
-    });
+    const run = ingestQueue.then(() =>
+      withIngestLock(config.dataDir, async () => {
+        const summary = await ingestNow(options);
+        await learning.recordIngest(summary);
+        return summary;
+      }),
+    );
     ingestQueue = run.catch(() => undefined);
     return run;
   };
 
   const search = async (question: string, k = DEFAULT_K): Promise<Source[]> => {
-    const s = await store();
+    const s = await freshStore();
     const hits = await retrieve(
       question,
       {

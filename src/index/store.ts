@@ -152,6 +152,10 @@ export interface Store {
   searchVectors(vector: readonly number[], k: number): VectorHit[];
   commit(changes: StoreChanges): void;
   indexBytes(): number;
+  /** True when another process committed an ingest since this store was opened: reopen it. */
+  isStale(): boolean;
+  /** Removes graph files a crashed ingest left behind. Only while holding the ingest lock. */
+  removeStrayFiles(): void;
   close(): void;
 }
 
@@ -203,16 +207,21 @@ export function openStore(
   setMeta.run("dimensions", String(embedder.dimensions));
   setMeta.run("schema", SCHEMA_VERSION);
 
-  let generation = Number(meta("generation") ?? 0);
-  let nextLabel = Number(meta("next_label") ?? 0);
   const indexPath = (gen: number) => path.join(dataDir, `index-${gen}.hnsw`);
-  removeStrayIndexFiles(dataDir, generation);
-
   const index = new hnswlib.HierarchicalNSW("cosine", embedder.dimensions);
   let dirty = false;
-  if (generation > 0 && existsSync(indexPath(generation))) {
-    index.readIndexSync(indexPath(generation), false);
-  } else {
+  let generation = Number(meta("generation") ?? 0);
+  let loaded = false;
+  // Another process may commit a newer generation (and delete this one) while we read it:
+  // a missing file only counts as missing when the committed generation stays the same.
+  for (let attempt = 0; generation > 0 && !loaded && attempt < 5; attempt++) {
+    loaded = tryReadIndex(index, indexPath(generation));
+    const latest = Number(meta("generation") ?? 0);
+    if (!loaded && latest === generation) break;
+    if (!loaded) generation = latest;
+  }
+  let nextLabel = Number(meta("next_label") ?? 0);
+  if (!loaded) {
     if (generation > 0 && countChunks(db) > 0) {
       // The rows point at a graph that is gone: start over rather than answer from nothing.
       db.exec(
@@ -449,6 +458,8 @@ export function openStore(
         .filter((f) => f.startsWith("index-") || f.startsWith(DB_FILE))
         .reduce((sum, f) => sum + sizeOf(path.join(dataDir, f)), 0);
     },
+    isStale: () => Number(meta("generation") ?? 0) !== generation,
+    removeStrayFiles: () => removeStrayIndexFiles(dataDir, generation),
     close() {
       db.close();
     },
@@ -471,6 +482,17 @@ function sizeOf(file: string): number {
 
 function countChunks(db: Database.Database): number {
   return (db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n;
+}
+
+function tryReadIndex(index: InstanceType<typeof hnswlib.HierarchicalNSW>, file: string): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    index.readIndexSync(file, false);
+    return true;
+  } catch (error) {
+    if (existsSync(file)) throw error; // a real read error, not a file deleted under us
+    return false;
+  }
 }
 
 /** Removes graph files of generations other than the committed one (left by a crash). */
