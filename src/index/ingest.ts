@@ -199,7 +199,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         changes.push(changeOf(chunk, old?.status ?? null, chunk.status));
       }
       if (old && old.embedHash === chunk.embedHash) {
-        upserts.push({ chunk, label: old.label });
+        // Most chunks of an edited note are untouched: rewriting their rows is wasted work.
+        if (!sameStoredFields(old, chunk)) upserts.push({ chunk, label: old.label });
         continue;
       }
       if (old) freedLabels.add(old.label);
@@ -285,4 +286,25 @@ function changeOf(chunk: Chunk, from: Status | null, to: Status | null): StatusC
     from,
     to,
   };
+}
+
+/** Whether a stored chunk already holds everything `chunk` would write (same id and vector). */
+function sameStoredFields(old: StoredChunk, chunk: Chunk): boolean {
+  return (
+    old.line === chunk.line &&
+    old.endLine === chunk.endLine &&
+    old.textOffset === chunk.textOffset &&
+    old.status === chunk.status &&
+    old.depth === chunk.depth &&
+    old.title === chunk.title &&
+    old.marker?.text === chunk.marker?.text &&
+    old.marker?.offset === chunk.marker?.offset &&
+    old.marker?.ambiguous === chunk.marker?.ambiguous &&
+    sameStrings(old.sectionPath, chunk.sectionPath) &&
+    sameStrings(old.context, chunk.context)
+  );
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
