@@ -55,6 +55,16 @@ export interface StoredChunk extends Chunk {
   readonly label: number;
 }
 
+export interface ItemState {
+  readonly id: string;
+  readonly file: string;
+  readonly title: string;
+  readonly sectionPath: readonly string[];
+  readonly line: number;
+  readonly text: string;
+  readonly status: Status;
+}
+
 export interface VectorHit {
   readonly id: string;
   /** Cosine similarity in [-1, 1]. */
@@ -139,6 +149,8 @@ export interface Store {
   readonly rebuiltBecause: string | null;
   files(): Map<string, FileRecord>;
   chunksOfFile(file: string): StoredChunk[];
+  /** A note's list items with just what the learning history keeps (a lean read). */
+  itemsOfFile(file: string): ItemState[];
   allChunks(): StoredChunk[];
   getChunks(ids: readonly string[]): StoredChunk[];
   chunkCount(): number;
@@ -242,6 +254,9 @@ export function openStore(
   const statements = {
     files: db.prepare("SELECT file, size, mtime_ms, hash, ok FROM files"),
     chunksOfFile: db.prepare("SELECT * FROM chunks WHERE file = ?"),
+    itemsOfFile: db.prepare(
+      "SELECT id, file, title, section_path, line, text, status FROM chunks WHERE file = ? AND kind = 'item'",
+    ),
     allChunks: db.prepare("SELECT * FROM chunks ORDER BY file, line"),
     chunkById: db.prepare("SELECT * FROM chunks WHERE id = ?"),
     chunkByLabel: db.prepare<[number], { id: string }>("SELECT id FROM chunks WHERE label = ?"),
@@ -329,6 +344,16 @@ export function openStore(
       return out;
     },
     chunksOfFile: (file) => (statements.chunksOfFile.all(file) as Row[]).map(rowToChunk),
+    itemsOfFile: (file) =>
+      (statements.itemsOfFile.all(file) as Row[]).map((row) => ({
+        id: row.id as string,
+        file: row.file as string,
+        title: row.title as string,
+        sectionPath: JSON.parse(row.section_path as string) as string[],
+        line: row.line as number,
+        text: row.text as string,
+        status: row.status as Status,
+      })),
     allChunks: () => (statements.allChunks.all() as Row[]).map(rowToChunk),
     getChunks(ids) {
       const out: StoredChunk[] = [];

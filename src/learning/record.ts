@@ -21,7 +21,7 @@
  */
 import path from "node:path";
 import type { IngestSummary } from "../index/ingest.js";
-import type { Store, StoredChunk } from "../index/store.js";
+import type { Store } from "../index/store.js";
 import type { Heading, Status } from "../notes/index.js";
 import { readNote } from "../notes/scan.js";
 import type {
@@ -121,18 +121,6 @@ function isSameRow(a: SnapshotItem, b: SnapshotItem): boolean {
   );
 }
 
-export function toSnapshotItem(chunk: StoredChunk): SnapshotItem {
-  return {
-    id: chunk.id,
-    file: chunk.file,
-    title: chunk.title,
-    sectionPath: chunk.sectionPath,
-    line: chunk.line,
-    text: chunk.text,
-    status: chunk.status,
-  };
-}
-
 export interface RecordOptions {
   readonly notesDir: string;
   readonly now: Date;
@@ -172,12 +160,7 @@ export async function recordIngest(
   const events: NewEvent[] = [];
   for (const file of changedFiles) {
     const record = indexed.get(file);
-    const current = record
-      ? store
-          .chunksOfFile(file)
-          .filter((c) => c.kind === "item")
-          .map(toSnapshotItem)
-      : [];
+    const current = record ? store.itemsOfFile(file) : [];
     const diff = diffSnapshot(history.snapshotOfFile(file), current);
     syncs.push({
       file,
