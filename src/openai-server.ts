@@ -35,3 +35,13 @@ export function redactSecrets(text: string, apiKey: string | undefined): string 
     .replace(/Bearer\s+[^\s"',;]+/gi, "Bearer ***")
     .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, "sk-***");
 }
+
+/** Settles as soon as the signal aborts, even if the client ignores the signal. */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

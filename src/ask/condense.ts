@@ -8,7 +8,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import type { Runnable } from "@langchain/core/runnables";
-import { redactSecrets } from "../openai-server.js";
+import { raceAbort, redactSecrets } from "../openai-server.js";
 import { detectLanguage } from "./language.js";
 
 export interface Turn {
@@ -128,14 +128,4 @@ function describe(error: unknown): string {
     return redactSecrets(text, undefined).slice(0, 160);
   }
   return redactSecrets(String(error), undefined).slice(0, 160);
-}
-
-/** Settles as soon as the signal aborts, even if the client ignores the signal. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -7,7 +7,7 @@
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { ChatOpenAI } from "@langchain/openai";
-import { apiKeyOrPlaceholder, describeServer, redactSecrets } from "../openai-server.js";
+import { apiKeyOrPlaceholder, describeServer, raceAbort, redactSecrets } from "../openai-server.js";
 import { formatCitation } from "./citation.js";
 import { flagFromSources } from "./flag.js";
 import type { Answer, Answerer, Flag, Source } from "./index.js";
@@ -452,17 +452,6 @@ function findCauseCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-/** Removes the configured key and anything shaped like a bearer token or OpenAI key. */
-/** Settles as soon as the signal aborts, even if the client ignores the signal. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,15 +1,7 @@
-import type { Status } from "../notes/index.js";
+import type { ItemState } from "../index/store.js";
 
 /** An item as the learning loop refers to it: identity, place, text and status. */
-export interface ItemRef {
-  readonly id: string;
-  readonly file: string;
-  readonly title: string;
-  readonly sectionPath: readonly string[];
-  readonly line: number;
-  readonly text: string;
-  readonly status: Status;
-}
+export type ItemRef = ItemState;
 
 /** Just the ItemRef fields of a richer object (a chunk, a candidate), e.g. for JSON output. */
 export function toItemRef(item: ItemRef): ItemRef {
