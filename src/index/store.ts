@@ -73,6 +73,19 @@ export interface VectorHit {
 
 type Row = Record<string, unknown>;
 
+/** An `ItemState` from a row with columns id, file, title, section_path, line, text, status. */
+export function rowToItemState(row: Record<string, unknown>): ItemState {
+  return {
+    id: row.id as string,
+    file: row.file as string,
+    title: row.title as string,
+    sectionPath: JSON.parse(row.section_path as string) as string[],
+    line: row.line as number,
+    text: row.text as string,
+    status: row.status as Status,
+  };
+}
+
 function rowToChunk(row: Row): StoredChunk {
   return {
     id: row.id as string,
@@ -344,16 +357,7 @@ export function openStore(
       return out;
     },
     chunksOfFile: (file) => (statements.chunksOfFile.all(file) as Row[]).map(rowToChunk),
-    itemsOfFile: (file) =>
-      (statements.itemsOfFile.all(file) as Row[]).map((row) => ({
-        id: row.id as string,
-        file: row.file as string,
-        title: row.title as string,
-        sectionPath: JSON.parse(row.section_path as string) as string[],
-        line: row.line as number,
-        text: row.text as string,
-        status: row.status as Status,
-      })),
+    itemsOfFile: (file) => (statements.itemsOfFile.all(file) as Row[]).map(rowToItemState),
     allChunks: () => (statements.allChunks.all() as Row[]).map(rowToChunk),
     getChunks(ids) {
       const out: StoredChunk[] = [];

@@ -8,6 +8,7 @@
  * only; the first ingest afterwards records a new baseline.
  */
 import type Database from "better-sqlite3";
+import { rowToItemState } from "../index/store.js";
 import type { Heading, Status } from "../notes/index.js";
 import type { ItemRef } from "./item-ref.js";
 
@@ -191,11 +192,11 @@ export function openHistory(db: Database.Database): History {
       const rows = s.fileHashes.all() as { file: string; hash: string }[];
       return new Map(rows.map((r) => [r.file, r.hash]));
     },
-    snapshotOfFile: (file) => (s.snapshotOfFile.all(file) as Row[]).map(rowToSnapshotItem),
-    snapshot: () => (s.snapshot.all() as Row[]).map(rowToSnapshotItem),
+    snapshotOfFile: (file) => (s.snapshotOfFile.all(file) as Row[]).map(rowToItemState),
+    snapshot: () => (s.snapshot.all() as Row[]).map(rowToItemState),
     getSnapshotItem(id) {
       const row = s.snapshotItem.get(id) as Row | undefined;
-      return row ? rowToSnapshotItem(row) : undefined;
+      return row ? rowToItemState(row) : undefined;
     },
     headings: () => (s.headings.all() as Row[]).map(rowToHeading),
     staleHeadingFiles: () => s.staleHeadingFiles.all() as { file: string; hash: string }[],
@@ -274,18 +275,6 @@ export function openHistory(db: Database.Database): History {
 }
 
 type Row = Record<string, unknown>;
-
-function rowToSnapshotItem(row: Row): SnapshotItem {
-  return {
-    id: row.id as string,
-    file: row.file as string,
-    title: row.title as string,
-    sectionPath: JSON.parse(row.section_path as string) as string[],
-    line: row.line as number,
-    text: row.text as string,
-    status: row.status as Status,
-  };
-}
 
 function snapshotItemToRow(item: SnapshotItem): Row {
   return {
