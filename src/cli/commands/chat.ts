@@ -23,7 +23,7 @@ export async function runChat(ctx: CliContext): Promise<void> {
   const { known, partial, unknown, unmarked } = summary.items;
   writeLine(
     stdout,
-    `michi: ${summary.notes} notes, ${known + partial + unknown + unmarked} items (✅ ${known} 🔺 ${partial} ❓ ${unknown} 📝 ${unmarked}). /help for commands.`,
+    `michi: ${summary.notes} note${summary.notes === 1 ? "" : "s"}, ${known + partial + unknown + unmarked} items (✅ ${known} 🔺 ${partial} ❓ ${unknown} 📝 ${unmarked}). /help for commands.`,
   );
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY === true });
   // Recent turns, so an LLM can read a follow-up ("why?") as a standalone question.
