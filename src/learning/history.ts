@@ -108,14 +108,21 @@ export interface History {
   lastDigestPost(channel?: string | null): DigestPost | undefined;
 }
 
-const migrated = new WeakSet<Database.Database>();
+/** One History per database connection: its statements are prepared once, not per call. */
+const opened = new WeakMap<Database.Database, History>();
 
 /** Opens the history tables in the index database, creating them on first use. */
 export function openHistory(db: Database.Database): History {
-  if (!migrated.has(db)) {
+  let history = opened.get(db);
+  if (history === undefined) {
     migrateHistory(db);
-    migrated.add(db);
+    history = createHistory(db);
+    opened.set(db, history);
   }
+  return history;
+}
+
+function createHistory(db: Database.Database): History {
   const s = {
     getMeta: db.prepare<[string], { value: string }>(
       "SELECT value FROM learning_meta WHERE key = ?",
