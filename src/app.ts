@@ -15,17 +15,7 @@ import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.
 import { LocalEmbeddings } from "./index/local-embeddings.js";
 import { withIngestLock } from "./index/lock.js";
 import { type EmbedderInfo, openStore, type Store, type StoredChunk } from "./index/store.js";
-import type { Digest } from "./learning/digest.js";
-import {
-  createLearning,
-  type DigestOptions,
-  type Learning,
-  type StatusChangeOptions,
-  type StatusChangeOutcome,
-  type StatusReport,
-  type UnknownOutcome,
-} from "./learning/service.js";
-import type { MarkedStatus } from "./notes/edit.js";
+import { createLearning, type Learning } from "./learning/service.js";
 
 export interface AskOptions {
   /** How many sources to retrieve. */
@@ -44,25 +34,17 @@ export interface IngestRunOptions {
   readonly onProgress?: (progress: IngestProgress) => void;
 }
 
-export interface App {
+/**
+ * The service both front ends call. The learning commands (`learned`, `mark`, `unknown`,
+ * `digest`, `status`) are the learning service's own, see learning/service.ts.
+ */
+export interface App extends Pick<Learning, "learned" | "mark" | "unknown" | "digest" | "status"> {
   readonly config: Config;
   ingest(options?: IngestRunOptions): Promise<IngestSummary>;
   ask(question: string, options?: AskOptions): Promise<Answer>;
   /** Retrieval only: the ranked relevant sources for a question. */
   search(question: string, k?: number): Promise<Source[]>;
   store(): Promise<Store>;
-  /** Marks the unknown/partial item TOPIC means as known (see learning/service.ts). */
-  learned(topic: string, options?: StatusChangeOptions): Promise<StatusChangeOutcome>;
-  /** Sets the status of the item TOPIC means (corrections). */
-  mark(
-    topic: string,
-    to: MarkedStatus,
-    options?: StatusChangeOptions,
-  ): Promise<StatusChangeOutcome>;
-  /** Adds TOPIC as an unknown item to the inbox note. */
-  unknown(topic: string): Promise<UnknownOutcome>;
-  digest(options?: DigestOptions): Promise<Digest>;
-  status(): Promise<StatusReport>;
   /** History, question log, charts and digest posts. */
   readonly learning: Learning;
   close(): void;
