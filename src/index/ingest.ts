@@ -11,7 +11,13 @@ import { listNoteFiles, type NoteFile } from "../notes/scan.js";
 import { type Chunk, embedTextOf } from "./chunk.js";
 import { LocalEmbeddings } from "./local-embeddings.js";
 import { chooseWorkers, readFiles } from "./parallel-read.js";
-import type { FileRecord, Store, StoredChunk } from "./store.js";
+import {
+  chunkRowToItemState,
+  type FileRecord,
+  type ItemState,
+  type Store,
+  type StoredChunkRow,
+} from "./store.js";
 
 /** A chunk whose status changed, appeared or disappeared in this ingest (for history). */
 export interface StatusChange {
@@ -39,6 +45,23 @@ export interface IngestSummary {
   readonly rebuiltBecause: string | null;
   /** The notes this ingest read and parsed (changed ones only), for their headings. */
   readonly parsed: readonly ParsedNote[];
+  /**
+   * Item changes of the notes re-read or deleted, against the index as it was committed at
+   * `since` (its `last_ingest`; null for an empty index). Notes that were unreadable before or
+   * are now have none: their items are not what the history last saw.
+   */
+  readonly itemDeltas: { readonly since: string | null; readonly notes: readonly NoteItemsDelta[] };
+}
+
+/**
+ * The items of one note that this ingest changed, for the learning history: the ones that left
+ * or changed as the index had them, and the ones that are new or changed. Items that stayed
+ * exactly as they were are in neither, so a small edit of a long note stays small.
+ */
+export interface NoteItemsDelta {
+  readonly file: string;
+  readonly before: readonly ItemState[];
+  readonly after: readonly ItemState[];
 }
 
 export interface ParsedNote {
@@ -46,6 +69,8 @@ export interface ParsedNote {
   readonly hash: string;
   readonly title: string;
   readonly headings: readonly Heading[];
+  /** The note's list items as indexed, so the history need not read them back. */
+  readonly items: readonly ItemState[];
 }
 
 export interface IngestProgress {
@@ -82,6 +107,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const { store, embedder } = options;
   const now = options.now ?? (() => performance.now());
   const started = now();
+  const since = store.meta("last_ingest") ?? null;
   const stored = store.files();
   const onDisk = await listNoteFiles(options.notesDir);
   const scope = options.only ? new Set(options.only) : null;
@@ -149,6 +175,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
               hash: result.hash,
               title: result.title,
               headings: result.headings,
+              items: result.chunks.filter((chunk) => chunk.kind === "item"),
             }
           : null,
     });
@@ -176,9 +203,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   if (pending.length > 0) await insertPending();
 
   // 2. Decide, chunk by chunk, what keeps its vector, what is reused, what is embedded.
-  const oldChunks = new Map<string, StoredChunk>();
+  const oldByFile = new Map<string, StoredChunkRow[]>();
+  const oldChunks = new Map<string, StoredChunkRow>();
   for (const file of [...changed.map((c) => c.noteFile.file), ...deletedFiles]) {
-    for (const chunk of store.chunksOfFile(file)) oldChunks.set(chunk.id, chunk);
+    const rows = store.chunkRowsOfFile(file);
+    oldByFile.set(file, rows);
+    for (const row of rows) oldChunks.set(row.id, row);
   }
   const newIds = new Set(changed.flatMap((c) => c.chunks.map((chunk) => chunk.id)));
   // Vectors of chunks that leave, by what they embedded: a moved chunk takes its vector along.
@@ -191,7 +221,10 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     }
   }
   const toEmbed: Chunk[] = [];
-  const freedLabels = new Set<number>();
+  // Labels leaving the index, with the text they embedded.
+  const freedLabels = new Map<number, string>();
+  // Chunks whose stored row is exactly what this read would write.
+  const unchanged = new Set<string>();
   for (const { chunks } of streaming ? [] : changed) {
     for (const chunk of chunks) {
       const old = oldChunks.get(chunk.id);
@@ -200,14 +233,15 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       }
       if (old && old.embedHash === chunk.embedHash) {
         // Most chunks of an edited note are untouched: rewriting their rows is wasted work.
-        if (!sameStoredFields(old, chunk)) upserts.push({ chunk, label: old.label });
+        if (sameStoredFields(old, chunk)) unchanged.add(chunk.id);
+        else upserts.push({ chunk, label: old.label });
         continue;
       }
-      if (old) freedLabels.add(old.label);
+      if (old) freedLabels.set(old.label, old.embedHash);
       const label = pool.get(chunk.embedHash)?.pop();
       if (label !== undefined) {
         upserts.push({ chunk, label: reuseVector(store, label, chunk.embedHash) });
-        freedLabels.add(label);
+        freedLabels.set(label, chunk.embedHash);
       } else {
         toEmbed.push(chunk);
       }
@@ -217,8 +251,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   for (const old of oldChunks.values()) {
     if (newIds.has(old.id)) continue;
     removedIds.push(old.id);
-    freedLabels.add(old.label);
-    if (old.kind === "item") changes.push(changeOf(old, old.status, null));
+    freedLabels.set(old.label, old.embedHash);
+    if (old.kind === "item") changes.push(changeOf(chunkRowToItemState(old), old.status, null));
   }
 
   // 3. Embed what is new, in batches.
@@ -234,7 +268,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       total: toEmbed.length,
     });
   }
-  for (const label of freedLabels) store.removeVector(label);
+  for (const [label, embedHash] of freedLabels) store.removeVector(label, embedHash);
 
   // 4. Commit everything at once.
   if (changed.length > 0 || deletedFiles.length > 0 || touched.length > 0 || store.rebuiltBecause) {
@@ -261,7 +295,36 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     changes,
     rebuiltBecause: store.rebuiltBecause,
     parsed: changed.flatMap((c) => (c.parsed ? [c.parsed] : [])),
+    itemDeltas: {
+      since,
+      notes: itemDeltasOf(changed, deletedFiles, stored, oldByFile, unchanged),
+    },
   };
+}
+
+/** See `NoteItemsDelta`; notes that were or are unreadable get none. */
+function itemDeltasOf(
+  changed: readonly ChangedFile[],
+  deletedFiles: readonly string[],
+  stored: ReadonlyMap<string, FileRecord>,
+  oldByFile: ReadonlyMap<string, readonly StoredChunkRow[]>,
+  unchanged: ReadonlySet<string>,
+): NoteItemsDelta[] {
+  const deltas: NoteItemsDelta[] = [];
+  const wasReadable = (file: string) => stored.get(file)?.ok !== false;
+  const before = (file: string) =>
+    (oldByFile.get(file) ?? [])
+      .filter((row) => row.kind === "item" && !unchanged.has(row.id))
+      .map(chunkRowToItemState);
+  for (const { noteFile, record, chunks } of changed) {
+    if (!record.ok || !wasReadable(noteFile.file)) continue;
+    const after = chunks.filter((chunk) => chunk.kind === "item" && !unchanged.has(chunk.id));
+    deltas.push({ file: noteFile.file, before: before(noteFile.file), after });
+  }
+  for (const file of deletedFiles) {
+    if (wasReadable(file)) deltas.push({ file, before: before(file), after: [] });
+  }
+  return deltas;
 }
 
 function checked(vectors: readonly number[][], j: number, batch: readonly Chunk[]): number[] {
@@ -276,7 +339,11 @@ function reuseVector(store: Store, label: number, embedHash: string): number {
   return store.addVector(store.getVector(label), embedHash);
 }
 
-function changeOf(chunk: Chunk, from: Status | null, to: Status | null): StatusChange {
+function changeOf(
+  chunk: Pick<Chunk, "id" | "file" | "line" | "text" | "sectionPath">,
+  from: Status | null,
+  to: Status | null,
+): StatusChange {
   return {
     id: chunk.id,
     file: chunk.file,
@@ -289,22 +356,14 @@ function changeOf(chunk: Chunk, from: Status | null, to: Status | null): StatusC
 }
 
 /** Whether a stored chunk already holds everything `chunk` would write (same id and vector). */
-function sameStoredFields(old: StoredChunk, chunk: Chunk): boolean {
+function sameStoredFields(old: StoredChunkRow, chunk: Chunk): boolean {
   return (
     old.line === chunk.line &&
     old.endLine === chunk.endLine &&
-    old.textOffset === chunk.textOffset &&
     old.status === chunk.status &&
     old.depth === chunk.depth &&
     old.title === chunk.title &&
-    old.marker?.text === chunk.marker?.text &&
-    old.marker?.offset === chunk.marker?.offset &&
-    old.marker?.ambiguous === chunk.marker?.ambiguous &&
-    sameStrings(old.sectionPath, chunk.sectionPath) &&
-    sameStrings(old.context, chunk.context)
+    old.sectionPathJson === JSON.stringify(chunk.sectionPath) &&
+    old.contextJson === JSON.stringify(chunk.context)
   );
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

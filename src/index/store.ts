@@ -35,7 +35,16 @@ export const HNSW_DEFAULTS = {
   randomSeed: 42,
 } as const;
 
-const SCHEMA_VERSION = "1";
+const SCHEMA_VERSION = "2";
+
+/** Steps that bring an index of an older schema forward, by the version they start from. */
+const MIGRATIONS: Readonly<Record<string, { readonly to: string; readonly sql: string }>> = {
+  // Chunks no longer keep file offsets (see StoredChunk).
+  "1": {
+    to: "2",
+    sql: "ALTER TABLE chunks DROP COLUMN text_offset; ALTER TABLE chunks DROP COLUMN marker;",
+  },
+};
 
 export interface EmbedderInfo {
   readonly name: string;
@@ -51,8 +60,22 @@ export interface FileRecord {
   readonly ok: boolean;
 }
 
-export interface StoredChunk extends Chunk {
+/**
+ * A chunk as the index keeps it. Its offsets in the file (`textOffset`, the marker's span) are
+ * not kept: they shift with every edit above the item, so keeping them would rewrite most rows
+ * of an edited note, and the edits that need them re-parse the note first anyway.
+ */
+export interface StoredChunk extends Omit<Chunk, "textOffset" | "marker"> {
   readonly label: number;
+}
+
+/**
+ * A stored chunk as ingest compares it with a new read: its lists kept as the stored JSON,
+ * since most rows of an edited note are only compared, never used.
+ */
+export interface StoredChunkRow extends Omit<StoredChunk, "sectionPath" | "context"> {
+  readonly sectionPathJson: string;
+  readonly contextJson: string;
 }
 
 export interface ItemState {
@@ -94,15 +117,44 @@ function rowToChunk(row: Row): StoredChunk {
     file: row.file as string,
     line: row.line as number,
     endLine: row.end_line as number,
-    textOffset: row.text_offset as number,
     title: row.title as string,
     sectionPath: JSON.parse(row.section_path as string) as string[],
     status: row.status as Status,
-    marker: row.marker === null ? null : (JSON.parse(row.marker as string) as Chunk["marker"]),
     text: row.text as string,
     context: JSON.parse(row.context as string) as string[],
     depth: row.depth as number,
     embedHash: row.embed_hash as string,
+  };
+}
+
+function rowToChunkRow(row: Row): StoredChunkRow {
+  return {
+    id: row.id as string,
+    label: row.label as number,
+    kind: row.kind as Chunk["kind"],
+    file: row.file as string,
+    line: row.line as number,
+    endLine: row.end_line as number,
+    title: row.title as string,
+    sectionPathJson: row.section_path as string,
+    status: row.status as Status,
+    text: row.text as string,
+    contextJson: row.context as string,
+    depth: row.depth as number,
+    embedHash: row.embed_hash as string,
+  };
+}
+
+/** The `ItemState` of a stored row. */
+export function chunkRowToItemState(row: StoredChunkRow): ItemState {
+  return {
+    id: row.id,
+    file: row.file,
+    title: row.title,
+    sectionPath: JSON.parse(row.sectionPathJson) as string[],
+    line: row.line,
+    text: row.text,
+    status: row.status,
   };
 }
 
@@ -114,11 +166,9 @@ function chunkToRow(chunk: Chunk, label: number): Row {
     file: chunk.file,
     line: chunk.line,
     end_line: chunk.endLine,
-    text_offset: chunk.textOffset,
     title: chunk.title,
     section_path: JSON.stringify(chunk.sectionPath),
     status: chunk.status,
-    marker: chunk.marker === null ? null : JSON.stringify(chunk.marker),
     text: chunk.text,
     context: JSON.stringify(chunk.context),
     depth: chunk.depth,
@@ -133,11 +183,9 @@ const CHUNK_COLUMNS = [
   "file",
   "line",
   "end_line",
-  "text_offset",
   "title",
   "section_path",
   "status",
-  "marker",
   "text",
   "context",
   "depth",
@@ -161,7 +209,7 @@ export interface Store {
   /** Set when the index on disk was built by another embedder and has been emptied. */
   readonly rebuiltBecause: string | null;
   files(): Map<string, FileRecord>;
-  chunksOfFile(file: string): StoredChunk[];
+  chunkRowsOfFile(file: string): StoredChunkRow[];
   /** A note's list items with just what the learning history keeps (a lean read). */
   itemsOfFile(file: string): ItemState[];
   allChunks(): StoredChunk[];
@@ -172,12 +220,13 @@ export interface Store {
   warnings(): NoteWarning[];
   meta(key: string): string | undefined;
   /**
-   * Adds a vector under a fresh label (not yet durable: call `commit`). With the hash of the
-   * embedded text, a chunk embedding the same text as a live one shares its graph point.
+   * Adds a vector under a fresh label (not yet durable: call `commit`). A chunk embedding the
+   * same text (`embedHash`) as a live one shares its graph point.
    */
-  addVector(vector: readonly number[], embedHash?: string): number;
+  addVector(vector: readonly number[], embedHash: string): number;
   getVector(label: number): number[];
-  removeVector(label: number): void;
+  /** Drops a chunk's label; its point leaves the graph with the last label sharing it. */
+  removeVector(label: number, embedHash: string): void;
   searchVectors(vector: readonly number[], k: number): VectorHit[];
   commit(changes: StoreChanges): void;
   indexBytes(): number;
@@ -273,6 +322,11 @@ export function openStore(
     allChunks: db.prepare("SELECT * FROM chunks ORDER BY file, line"),
     chunkById: db.prepare("SELECT * FROM chunks WHERE id = ?"),
     chunkByLabel: db.prepare<[number], { id: string }>("SELECT id FROM chunks WHERE label = ?"),
+    // Counted on the (kind, status) index rather than by reading every row.
+    statusCounts: db.prepare(
+      "SELECT status, count(*) AS n FROM chunks WHERE kind = 'item' GROUP BY status",
+    ),
+    labelsByHash: db.prepare("SELECT label FROM chunks WHERE embed_hash = ?").raw(),
     upsertChunk: db.prepare(
       `INSERT INTO chunks(${CHUNK_COLUMNS.join(", ")}) VALUES (${CHUNK_COLUMNS.map((c) => `@${c}`).join(", ")})
        ON CONFLICT(id) DO UPDATE SET ${CHUNK_COLUMNS.filter((c) => c !== "id")
@@ -309,26 +363,24 @@ export function openStore(
   }
   const aliasWrites = new Map<number, number | null>();
   const pointOf = (label: number) => aliases.get(label) ?? label;
-  /** Live chunk labels per point, and the point of each embedded text; built on first write. */
-  let refs: Map<number, number> | null = null;
+  // Live chunk labels per point and the live point of each embedded text, loaded one text at a
+  // time when an ingest first touches it: loading all of them cost a large re-ingest ~0.3 s.
+  const refs = new Map<number, number>();
   const pointByHash = new Map<string, number>();
-  const hashOfPoint = new Map<number, string>();
-  const loadRefs = (): Map<number, number> => {
-    if (refs) return refs;
-    refs = new Map();
-    for (const row of db.prepare("SELECT label, embed_hash FROM chunks").all() as {
-      label: number;
-      embed_hash: string;
-    }[]) {
-      const point = pointOf(row.label);
+  const loadedHashes = new Set<string>();
+  // A store opened empty has seen every row it holds: its counts are complete without loading.
+  const knowsAll = countChunks(db) === 0;
+  const loadHash = (hash: string) => {
+    if (knowsAll || loadedHashes.has(hash)) return;
+    loadedHashes.add(hash);
+    for (const [label] of statements.labelsByHash.all(hash) as [number][]) {
+      const point = pointOf(label);
       refs.set(point, (refs.get(point) ?? 0) + 1);
-      if (!pointByHash.has(row.embed_hash)) pointByHash.set(row.embed_hash, point);
-      hashOfPoint.set(point, row.embed_hash);
+      if (!pointByHash.has(hash)) pointByHash.set(hash, point);
     }
-    return refs;
   };
-  const storedPoints = meta("points");
-  let livePoints: number | null = storedPoints === undefined ? null : Number(storedPoints);
+  /** Live graph points (chunks sharing a vector count once), for clamping k in a search. */
+  let livePoints = Number(meta("points") ?? countPoints(db));
   const idOfLabel = (label: number): string | undefined => {
     let id = labelToId.get(label);
     if (id === undefined) {
@@ -356,7 +408,7 @@ export function openStore(
       }
       return out;
     },
-    chunksOfFile: (file) => (statements.chunksOfFile.all(file) as Row[]).map(rowToChunk),
+    chunkRowsOfFile: (file) => (statements.chunksOfFile.all(file) as Row[]).map(rowToChunkRow),
     itemsOfFile: (file) => (statements.itemsOfFile.all(file) as Row[]).map(rowToItemState),
     allChunks: () => (statements.allChunks.all() as Row[]).map(rowToChunk),
     getChunks(ids) {
@@ -370,41 +422,36 @@ export function openStore(
     chunkCount: () => countChunks(db),
     statusCounts() {
       const counts: Record<Status, number> = { known: 0, partial: 0, unknown: 0, unmarked: 0 };
-      const rows = db
-        .prepare("SELECT status, count(*) AS n FROM chunks WHERE kind = 'item' GROUP BY status")
-        .all() as { status: Status; n: number }[];
+      const rows = statements.statusCounts.all() as { status: Status; n: number }[];
       for (const row of rows) counts[row.status] = row.n;
       return counts;
     },
     meta,
     warnings: () => statements.warnings.all() as NoteWarning[],
     addVector(vector, embedHash) {
-      const live = loadRefs();
-      const shared = embedHash === undefined ? undefined : pointByHash.get(embedHash);
-      if (shared !== undefined && (live.get(shared) ?? 0) > 0) {
-        const label = nextLabel++;
+      loadHash(embedHash);
+      const shared = pointByHash.get(embedHash);
+      const label = nextLabel++;
+      if (shared !== undefined && (refs.get(shared) ?? 0) > 0) {
         aliases.set(label, shared);
         pushTo(aliasesOfPoint, shared, label);
         aliasWrites.set(label, shared);
-        live.set(shared, (live.get(shared) ?? 0) + 1);
+        refs.set(shared, (refs.get(shared) ?? 0) + 1);
         return label;
       }
-      const label = nextLabel++;
       if (index.getCurrentCount() >= index.getMaxElements()) {
         index.resizeIndex(Math.max(1024, index.getMaxElements() * 2));
       }
       index.addPoint(vector as number[], label);
-      live.set(label, 1);
-      if (embedHash !== undefined) {
-        pointByHash.set(embedHash, label);
-        hashOfPoint.set(label, embedHash);
-      }
+      refs.set(label, 1);
+      pointByHash.set(embedHash, label);
+      livePoints++;
       dirty = true;
       return label;
     },
     getVector: (label) => index.getPoint(pointOf(label)),
-    removeVector(label) {
-      const live = loadRefs();
+    removeVector(label, embedHash) {
+      loadHash(embedHash);
       const point = pointOf(label);
       labelToId.delete(label);
       if (point !== label) {
@@ -414,22 +461,18 @@ export function openStore(
         else aliasesOfPoint.delete(point);
         aliasWrites.set(label, null);
       }
-      const remaining = (live.get(point) ?? 1) - 1;
+      const remaining = (refs.get(point) ?? 1) - 1;
       if (remaining > 0) {
-        live.set(point, remaining);
+        refs.set(point, remaining);
         return;
       }
-      live.delete(point);
+      refs.delete(point);
       index.markDelete(point);
-      const hash = hashOfPoint.get(point);
-      if (hash !== undefined && pointByHash.get(hash) === point) pointByHash.delete(hash);
-      hashOfPoint.delete(point);
+      if (pointByHash.get(embedHash) === point) pointByHash.delete(embedHash);
+      livePoints--;
       dirty = true;
     },
     searchVectors(vector, k) {
-      // Stores written before points were shared have one point per chunk; count(*) walks an
-      // index, so it is counted once, not per query.
-      livePoints ??= countChunks(db);
       const n = Math.min(k, livePoints);
       if (n <= 0) return [];
       index.setEf(Math.max(params.efSearch, n));
@@ -473,13 +516,12 @@ export function openStore(
           if (point === null) statements.removeAlias.run(label);
           else statements.addAlias.run(label, point);
         }
-        if (refs) setMeta.run("points", String(refs.size));
+        setMeta.run("points", String(livePoints));
         setMeta.run("generation", String(nextGeneration));
         setMeta.run("next_label", String(nextLabel));
         setMeta.run("last_ingest", new Date().toISOString());
       })();
       aliasWrites.clear();
-      livePoints = refs ? refs.size : null;
       if (nextGeneration !== generation) {
         rmSync(indexPath(generation), { force: true });
         generation = nextGeneration;
@@ -517,6 +559,17 @@ function countChunks(db: Database.Database): number {
   return (db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n;
 }
 
+/** Distinct graph points the chunks use (for stores that did not record it yet). */
+function countPoints(db: Database.Database): number {
+  return (
+    db
+      .prepare(
+        "SELECT count(DISTINCT coalesce(a.point, c.label)) AS n FROM chunks c LEFT JOIN vector_aliases a ON a.label = c.label",
+      )
+      .get() as { n: number }
+  ).n;
+}
+
 function tryReadIndex(index: InstanceType<typeof hnswlib.HierarchicalNSW>, file: string): boolean {
   if (!existsSync(file)) return false;
   try {
@@ -547,21 +600,31 @@ function migrate(db: Database.Database): void {
     );
     CREATE TABLE IF NOT EXISTS chunks (
       id TEXT PRIMARY KEY, label INTEGER NOT NULL UNIQUE, kind TEXT NOT NULL, file TEXT NOT NULL,
-      line INTEGER NOT NULL, end_line INTEGER NOT NULL, text_offset INTEGER NOT NULL,
-      title TEXT NOT NULL, section_path TEXT NOT NULL, status TEXT NOT NULL, marker TEXT,
-      text TEXT NOT NULL, context TEXT NOT NULL, depth INTEGER NOT NULL, embed_hash TEXT NOT NULL
+      line INTEGER NOT NULL, end_line INTEGER NOT NULL, title TEXT NOT NULL,
+      section_path TEXT NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL,
+      context TEXT NOT NULL, depth INTEGER NOT NULL, embed_hash TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file);
+    CREATE INDEX IF NOT EXISTS chunks_embed_hash ON chunks(embed_hash);
+    CREATE INDEX IF NOT EXISTS chunks_kind_status ON chunks(kind, status);
     CREATE TABLE IF NOT EXISTS warnings (file TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS warnings_file ON warnings(file);
     CREATE TABLE IF NOT EXISTS vector_aliases (label INTEGER PRIMARY KEY, point INTEGER NOT NULL);
   `);
-  const version = (
+  let version = (
     db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined
   )?.value;
-  if (version !== undefined && version !== SCHEMA_VERSION) {
-    throw new MichiError(
-      `the index in ${db.name} has schema ${version}, expected ${SCHEMA_VERSION}: delete it and run ingest`,
-    );
+  while (version !== undefined && version !== SCHEMA_VERSION) {
+    const step = MIGRATIONS[version];
+    if (step === undefined) {
+      throw new MichiError(
+        `the index in ${db.name} has schema ${version}, which this michi does not know (it reads ${SCHEMA_VERSION}): it was written by a newer michi, so upgrade michi`,
+      );
+    }
+    db.transaction(() => {
+      db.exec(step.sql);
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(step.to);
+    })();
+    version = step.to;
   }
 }

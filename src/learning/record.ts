@@ -117,8 +117,12 @@ function isSameRow(a: SnapshotItem, b: SnapshotItem): boolean {
     a.status === b.status &&
     a.title === b.title &&
     a.file === b.file &&
-    a.sectionPath.join("\u0000") === b.sectionPath.join("\u0000")
+    sameStrings(a.sectionPath, b.sectionPath)
   );
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export interface RecordOptions {
@@ -137,7 +141,8 @@ const SYNCED_KEY = "synced_ingest";
 export async function recordIngest(
   history: History,
   store: Store,
-  summary: Pick<IngestSummary, "changes"> & Partial<Pick<IngestSummary, "parsed">>,
+  summary: Pick<IngestSummary, "changes"> &
+    Partial<Pick<IngestSummary, "parsed" | "itemDeltas" | "rebuiltBecause">>,
   options: RecordOptions,
 ): Promise<LearningEvent[]> {
   const lastIngest = store.meta("last_ingest") ?? "";
@@ -156,12 +161,28 @@ export async function recordIngest(
   }
   for (const file of recorded.keys()) if (!indexed.has(file)) changedFiles.push(file);
 
+  // The items ingest just indexed, straight from its parse; any other note's from the index.
+  const parsed = new Map((summary.parsed ?? []).map((note) => [note.file, note]));
+  const itemsOf = (file: string, hash: string) => {
+    const note = parsed.get(file);
+    return note?.hash === hash ? note.items : store.itemsOfFile(file);
+  };
+  // When the history last synced with the index state this ingest started from (the usual
+  // case), a note's snapshot is that state, so the ingest's own item deltas are the diff's
+  // input: unchanged items are in neither list and cannot affect the outcome.
+  const deltas = new Map(
+    isSyncedWith(history, summary)
+      ? (summary.itemDeltas?.notes ?? []).map((delta) => [delta.file, delta])
+      : [],
+  );
   const syncs: FileSync[] = [];
   const events: NewEvent[] = [];
   for (const file of changedFiles) {
     const record = indexed.get(file);
-    const current = record ? store.itemsOfFile(file) : [];
-    const diff = diffSnapshot(history.snapshotOfFile(file), current);
+    const delta = deltas.get(file);
+    const diff = delta
+      ? diffSnapshot(delta.before, delta.after)
+      : diffSnapshot(history.snapshotOfFile(file), record ? itemsOf(file, record.hash) : []);
     syncs.push({
       file,
       hash: record?.hash ?? null,
@@ -189,15 +210,26 @@ export async function recordIngest(
   }
   const inserted = history.applySync(syncs, events, options.now);
   // The notes ingest just parsed: store their headings now rather than re-reading them later.
-  for (const note of summary.parsed ?? []) {
-    history.replaceHeadings(
-      note.file,
-      note.hash,
-      toStoredHeadings(note.file, note.title, note.headings),
-    );
-  }
+  history.db.transaction(() => {
+    for (const note of parsed.values()) {
+      history.replaceHeadings(
+        note.file,
+        note.hash,
+        toStoredHeadings(note.file, note.title, note.headings),
+      );
+    }
+  })();
   history.writeMeta(SYNCED_KEY, lastIngest);
   return inserted;
+}
+
+function isSyncedWith(
+  history: History,
+  summary: Partial<Pick<IngestSummary, "itemDeltas" | "rebuiltBecause">>,
+): boolean {
+  const since = summary.itemDeltas?.since ?? null;
+  // A rebuild emptied the index first, so its deltas start from nothing, not from the snapshot.
+  return since !== null && !summary.rebuiltBecause && history.readMeta(SYNCED_KEY) === since;
 }
 
 /**

@@ -109,6 +109,33 @@ describe("ingest", () => {
     );
   });
 
+  it("writes only the edited item's row when the edit shifts every later item in the file", async () => {
+    const store = open();
+    await ingest({ notesDir, store, embedder });
+    store.db.exec(`
+      CREATE TEMP TABLE row_writes (id TEXT);
+      CREATE TEMP TRIGGER count_inserts AFTER INSERT ON chunks BEGIN
+        INSERT INTO row_writes VALUES (new.id);
+      END;
+      CREATE TEMP TRIGGER count_updates AFTER UPDATE ON chunks BEGIN
+        INSERT INTO row_writes VALUES (new.id);
+      END;
+    `);
+    const file = path.join(notesDir, SEED);
+    // Longer text near the top: the offsets of the 40-odd items below it all move.
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "k8sはコンテナオーケストレーター",
+        "k8sはKubernetesの略で、コンテナオーケストレーター",
+      ),
+    );
+    const summary = await ingest({ notesDir, store, embedder });
+    expect(summary.embedded).toBe(1);
+    const written = store.db.prepare("SELECT id FROM row_writes").all() as { id: string }[];
+    const edited = store.getChunks(written.map((w) => w.id)).map((c) => c.text);
+    expect(edited).toEqual([expect.stringContaining("Kubernetesの略で")]);
+  });
   it("keeps an item's id and vector when only its marker changes, and reports the status change", async () => {
     const store = open();
     await ingest({ notesDir, store, embedder });
