@@ -11,13 +11,7 @@ import { listNoteFiles, type NoteFile } from "../notes/scan.js";
 import { type Chunk, embedTextOf } from "./chunk.js";
 import { LocalEmbeddings } from "./local-embeddings.js";
 import { chooseWorkers, readFiles } from "./parallel-read.js";
-import {
-  chunkRowToItemState,
-  type FileRecord,
-  type ItemState,
-  type Store,
-  type StoredChunkRow,
-} from "./store.js";
+import type { FileRecord, ItemState, Store, StoredChunkRow } from "./store.js";
 
 /** A chunk whose status changed, appeared or disappeared in this ingest (for history). */
 export interface StatusChange {
@@ -225,6 +219,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const freedLabels = new Map<number, string>();
   // Chunks whose stored row is exactly what this read would write.
   const unchanged = new Set<string>();
+  const sameStoredFields = storedFieldsComparer();
   for (const { chunks } of streaming ? [] : changed) {
     for (const chunk of chunks) {
       const old = oldChunks.get(chunk.id);
@@ -247,12 +242,23 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       }
     }
   }
+  // The full state of the items that changed or leave, read now, before the commit drops them.
+  const oldStates = new Map(
+    store
+      .itemStatesOf(
+        [...oldChunks.values()]
+          .filter((old) => old.kind === "item" && !unchanged.has(old.id))
+          .map((old) => old.id),
+      )
+      .map((state) => [state.id, state]),
+  );
   const removedIds: string[] = [];
   for (const old of oldChunks.values()) {
     if (newIds.has(old.id)) continue;
     removedIds.push(old.id);
     freedLabels.set(old.label, old.embedHash);
-    if (old.kind === "item") changes.push(changeOf(chunkRowToItemState(old), old.status, null));
+    const state = oldStates.get(old.id);
+    if (state) changes.push(changeOf(state, old.status, null));
   }
 
   // 3. Embed what is new, in batches.
@@ -297,7 +303,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     parsed: changed.flatMap((c) => (c.parsed ? [c.parsed] : [])),
     itemDeltas: {
       since,
-      notes: itemDeltasOf(changed, deletedFiles, stored, oldByFile, unchanged),
+      notes: itemDeltasOf(changed, deletedFiles, stored, oldByFile, oldStates, unchanged),
     },
   };
 }
@@ -308,14 +314,16 @@ function itemDeltasOf(
   deletedFiles: readonly string[],
   stored: ReadonlyMap<string, FileRecord>,
   oldByFile: ReadonlyMap<string, readonly StoredChunkRow[]>,
+  oldStates: ReadonlyMap<string, ItemState>,
   unchanged: ReadonlySet<string>,
 ): NoteItemsDelta[] {
   const deltas: NoteItemsDelta[] = [];
   const wasReadable = (file: string) => stored.get(file)?.ok !== false;
   const before = (file: string) =>
-    (oldByFile.get(file) ?? [])
-      .filter((row) => row.kind === "item" && !unchanged.has(row.id))
-      .map(chunkRowToItemState);
+    (oldByFile.get(file) ?? []).flatMap((row) => {
+      const state = oldStates.get(row.id);
+      return state ? [state] : [];
+    });
   for (const { noteFile, record, chunks } of changed) {
     if (!record.ok || !wasReadable(noteFile.file)) continue;
     const after = chunks.filter((chunk) => chunk.kind === "item" && !unchanged.has(chunk.id));
@@ -355,15 +363,28 @@ function changeOf(
   };
 }
 
-/** Whether a stored chunk already holds everything `chunk` would write (same id and vector). */
-function sameStoredFields(old: StoredChunkRow, chunk: Chunk): boolean {
-  return (
+/**
+ * Whether a stored chunk already holds everything `chunk` would write (same id and vector).
+ * The lists are compared as the JSON they are stored as; items of one section share their
+ * section path, so its JSON is made once per section.
+ */
+function storedFieldsComparer(): (old: StoredChunkRow, chunk: Chunk) => boolean {
+  const pathJson = new WeakMap<readonly string[], string>();
+  const jsonOf = (list: readonly string[]) => {
+    if (list.length === 0) return "[]";
+    let json = pathJson.get(list);
+    if (json === undefined) {
+      json = JSON.stringify(list);
+      pathJson.set(list, json);
+    }
+    return json;
+  };
+  return (old, chunk) =>
     old.line === chunk.line &&
     old.endLine === chunk.endLine &&
     old.status === chunk.status &&
     old.depth === chunk.depth &&
     old.title === chunk.title &&
-    old.sectionPathJson === JSON.stringify(chunk.sectionPath) &&
-    old.contextJson === JSON.stringify(chunk.context)
-  );
+    old.sectionPathJson === jsonOf(chunk.sectionPath) &&
+    old.contextJson === (chunk.context.length === 0 ? "[]" : JSON.stringify(chunk.context));
 }

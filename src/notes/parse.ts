@@ -164,6 +164,8 @@ interface WalkState {
   title: string;
   titleFromH1: boolean;
   headingStack: { depth: number; text: string }[];
+  /** The stack's texts, one array shared by every item of the section. */
+  sectionPath: readonly string[];
   readonly items: Item[];
   readonly headings: (Omit<Heading, "itemCount" | "proseCount"> & {
     itemCount: number;
@@ -190,6 +192,7 @@ export function parseNote(file: string, text: string): Note {
     title: fmTitle || h1Title || path.posix.basename(file).replace(/\.(md|markdown)$/i, ""),
     titleFromH1: !fmTitle && h1Title !== "",
     headingStack: [],
+    sectionPath: [],
     items: [],
     headings: [],
     warnings: [],
@@ -245,8 +248,13 @@ function contentOffset(state: WalkState, block: { content: string; start: number
   return (state.lineStarts[block.start] ?? 0) + Math.max(0, at);
 }
 
-function sectionPath(state: WalkState): string[] {
-  return state.headingStack.map((h) => h.text);
+function sectionPath(state: WalkState): readonly string[] {
+  return state.sectionPath;
+}
+
+function setHeadingStack(state: WalkState, stack: WalkState["headingStack"]): void {
+  state.headingStack = stack;
+  state.sectionPath = stack.map((h) => h.text);
 }
 
 function walkBlocks(state: WalkState, blocks: readonly Block[]): void {
@@ -256,11 +264,13 @@ function walkBlocks(state: WalkState, blocks: readonly Block[]): void {
         const text = flatten(block.content);
         // The H1 that named the note is its title, not a section.
         if (block.depth === 1 && state.titleFromH1 && text === state.title) {
-          state.headingStack = [];
+          setHeadingStack(state, []);
           break;
         }
-        state.headingStack = state.headingStack.filter((h) => h.depth < block.depth);
-        state.headingStack.push({ depth: block.depth, text });
+        setHeadingStack(state, [
+          ...state.headingStack.filter((h) => h.depth < block.depth),
+          { depth: block.depth, text },
+        ]);
         state.headings.push({
           depth: block.depth,
           text,
