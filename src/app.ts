@@ -64,7 +64,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   let storePromise: Promise<Store> | null = null;
   let embedderPromise: Promise<{ embedder: EmbeddingsInterface; info: EmbedderInfo }> | null = null;
   let answererPromise: Promise<Answerer> | null = null;
-  let keyword: { generation: string | undefined; index: KeywordIndex } | null = null;
+  let keyword: { revision: number; index: KeywordIndex } | null = null;
   let rebuildNext = false;
 
   const embedder = () => {
@@ -96,14 +96,28 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     return answererPromise;
   };
 
+  /** The keyword index of the store's current revision, built from every chunk when needed. */
   const keywordIndex = (s: Store): KeywordIndex => {
-    const generation = s.meta("generation");
-    if (keyword?.generation !== generation || keyword === null) {
+    if (keyword === null || keyword.revision !== s.revision()) {
       const index = new KeywordIndex();
-      index.addAll(s.allChunks().map((c: StoredChunk) => ({ id: c.id, text: embedTextOf(c) })));
-      keyword = { generation, index };
+      index.addAll(s.embeddedTexts());
+      keyword = { revision: s.revision(), index };
     }
     return keyword.index;
+  };
+
+  /** Brings the keyword index along with an ingest of this process instead of rebuilding it. */
+  const followIngest = ({ textChanges: changes }: IngestSummary) => {
+    if (keyword === null || changes.from === changes.to) return;
+    if (keyword.revision !== changes.from) {
+      keyword = null;
+      return;
+    }
+    for (const id of changes.removed) keyword.index.remove(id);
+    for (const chunk of changes.added) {
+      keyword.index.add({ id: chunk.id, text: embedTextOf(chunk) });
+    }
+    keyword.revision = changes.to;
   };
 
   /** Offline there is no model to rewrite a follow-up, so it is searched as it stands. */
@@ -141,6 +155,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     const run = ingestQueue.then(() =>
       withIngestLock(config.dataDir, async () => {
         const summary = await ingestNow(options);
+        followIngest(summary);
         await learning.recordIngest(summary);
         return summary;
       }),

@@ -45,6 +45,17 @@ export interface IngestSummary {
    * are now have none: their items are not what the history last saw.
    */
   readonly itemDeltas: { readonly since: string | null; readonly notes: readonly NoteItemsDelta[] };
+  /**
+   * The chunks whose embedded text is new (new ids, or an id whose text changed) and the ids
+   * that left, taking the store from revision `from` to `to`: what an in-memory index kept
+   * beside the store (the keyword index) needs to follow without reading every chunk again.
+   */
+  readonly textChanges: {
+    readonly from: number;
+    readonly to: number;
+    readonly added: readonly Chunk[];
+    readonly removed: readonly string[];
+  };
 }
 
 /**
@@ -102,6 +113,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const since = store.meta("last_ingest") ?? null;
+  const revision = store.revision();
   const stored = store.files();
   const onDisk = await listNoteFiles(options.notesDir);
   const scope = options.only ? new Set(options.only) : null;
@@ -135,6 +147,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const upserts: { chunk: Chunk; label: number }[] = [];
   const changes: StatusChange[] = [];
+  const textAdded: Chunk[] = [];
   let streamed = 0;
   let pending: Chunk[] = [];
   let bytesRead = 0;
@@ -176,6 +189,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     if (!streaming) continue;
     const dims = result.vectors ? result.vectors.length / Math.max(1, result.chunks.length) : 0;
     result.chunks.forEach((chunk, i) => {
+      textAdded.push(chunk);
       if (chunk.kind === "item") changes.push(changeOf(chunk, null, chunk.status));
       if (result.vectors) {
         const vector = Array.from(result.vectors.subarray(i * dims, (i + 1) * dims));
@@ -233,6 +247,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         continue;
       }
       if (old) freedLabels.set(old.label, old.embedHash);
+      textAdded.push(chunk);
       const label = pool.get(chunk.embedHash)?.pop();
       if (label !== undefined) {
         upserts.push({ chunk, label: reuseVector(store, label, chunk.embedHash) });
@@ -301,6 +316,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     changes,
     rebuiltBecause: store.rebuiltBecause,
     parsed: changed.flatMap((c) => (c.parsed ? [c.parsed] : [])),
+    textChanges: { from: revision, to: store.revision(), added: textAdded, removed: removedIds },
     itemDeltas: {
       since,
       notes: itemDeltasOf(changed, deletedFiles, stored, oldByFile, oldStates, unchanged),

@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import hnswlib from "hnswlib-node";
 import { MichiError } from "../errors.js";
 import type { NoteWarning, Status } from "../notes/index.js";
-import type { Chunk } from "./chunk.js";
+import { type Chunk, embedTextOf } from "./chunk.js";
 
 /**
  * HNSW build and search parameters, tuned with `npm run bench` (docs/benchmarks.md) for
@@ -207,6 +207,8 @@ export interface Store {
   /** A note's list items with just what the learning history keeps (a lean read). */
   itemsOfFile(file: string): ItemState[];
   allChunks(): StoredChunk[];
+  /** Every chunk's id and embedded text, streamed (for building the keyword index). */
+  embeddedTexts(): IterableIterator<{ id: string; text: string }>;
   getChunks(ids: readonly string[]): StoredChunk[];
   chunkCount(): number;
   /** Item counts by status (prose excluded). */
@@ -226,6 +228,8 @@ export interface Store {
   indexBytes(): number;
   /** True when another process committed an ingest since this store was opened: reopen it. */
   isStale(): boolean;
+  /** Counts the commits to this index (any process's); changes with every committed ingest. */
+  revision(): number;
   /** Removes graph files a crashed ingest left behind. Only while holding the ingest lock. */
   removeStrayFiles(): void;
   close(): void;
@@ -270,11 +274,15 @@ export function openStore(
   ) {
     rebuiltBecause = `the index was built with ${builtBy} (${builtDims} dimensions) and is now read with ${embedder.name} (${embedder.dimensions} dimensions); rebuilding it`;
   }
-  if (rebuiltBecause !== null) {
-    db.exec(
-      "DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings; DELETE FROM vector_aliases; DELETE FROM meta WHERE key IN ('generation', 'next_label', 'points')",
-    );
-  }
+  /** Empties the index as one new revision, so other processes and caches see it happen. */
+  const emptyIndex = (metaKeys: string) =>
+    db.transaction(() => {
+      db.exec(
+        `DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings; DELETE FROM vector_aliases; DELETE FROM meta WHERE key IN (${metaKeys})`,
+      );
+      setMeta.run("revision", String(Number(meta("revision") ?? 0) + 1));
+    })();
+  if (rebuiltBecause !== null) emptyIndex("'generation', 'next_label', 'points'");
   setMeta.run("embedder", embedder.name);
   setMeta.run("dimensions", String(embedder.dimensions));
   setMeta.run("schema", SCHEMA_VERSION);
@@ -282,6 +290,8 @@ export function openStore(
   const indexPath = (gen: number) => path.join(dataDir, `index-${gen}.hnsw`);
   const index = new hnswlib.HierarchicalNSW("cosine", embedder.dimensions);
   let dirty = false;
+  // Read before the graph: a commit landing meanwhile then makes this store stale, not newer.
+  let revision = Number(meta("revision") ?? 0);
   let generation = Number(meta("generation") ?? 0);
   let loaded = false;
   // Another process may commit a newer generation (and delete this one) while we read it:
@@ -296,9 +306,8 @@ export function openStore(
   if (!loaded) {
     if (generation > 0 && countChunks(db) > 0) {
       // The rows point at a graph that is gone: start over rather than answer from nothing.
-      db.exec(
-        "DELETE FROM chunks; DELETE FROM files; DELETE FROM warnings; DELETE FROM vector_aliases; DELETE FROM meta WHERE key = 'points'",
-      );
+      emptyIndex("'points'");
+      revision = Number(meta("revision"));
       rebuiltBecause = `the vector index file ${indexPath(generation)} is missing; rebuilding it`;
     }
     index.initIndex(1024, params.m, params.efConstruction, params.randomSeed);
@@ -317,6 +326,7 @@ export function openStore(
       "SELECT id, file, title, section_path, line, text, status FROM chunks WHERE file = ? AND kind = 'item'",
     ),
     allChunks: db.prepare("SELECT * FROM chunks ORDER BY file, line"),
+    embeddedTexts: db.prepare("SELECT id, text, context FROM chunks").raw(),
     chunkById: db.prepare("SELECT * FROM chunks WHERE id = ?"),
     chunkByLabel: db.prepare<[number], { id: string }>("SELECT id FROM chunks WHERE label = ?"),
     // Counted on the (kind, status) index rather than by reading every row.
@@ -414,6 +424,16 @@ export function openStore(
       }),
     itemsOfFile: (file) => (statements.itemsOfFile.all(file) as Row[]).map(rowToItemState),
     allChunks: () => (statements.allChunks.all() as Row[]).map(rowToChunk),
+    *embeddedTexts() {
+      for (const [id, text, context] of statements.embeddedTexts.iterate() as IterableIterator<
+        [string, string, string]
+      >) {
+        yield {
+          id,
+          text: context === "[]" ? text : embedTextOf({ text, context: JSON.parse(context) }),
+        };
+      }
+    },
     getChunks(ids) {
       const out: StoredChunk[] = [];
       for (const id of ids) {
@@ -523,7 +543,9 @@ export function openStore(
         setMeta.run("generation", String(nextGeneration));
         setMeta.run("next_label", String(nextLabel));
         setMeta.run("last_ingest", new Date().toISOString());
+        setMeta.run("revision", String(revision + 1));
       })();
+      revision++;
       aliasWrites.clear();
       if (nextGeneration !== generation) {
         rmSync(indexPath(generation), { force: true });
@@ -536,7 +558,9 @@ export function openStore(
         .filter((f) => f.startsWith("index-") || f.startsWith(DB_FILE))
         .reduce((sum, f) => sum + sizeOf(path.join(dataDir, f)), 0);
     },
-    isStale: () => Number(meta("generation") ?? 0) !== generation,
+    // Any commit, not just a new graph file: a rename only moves rows and aliases.
+    isStale: () => Number(meta("revision") ?? 0) !== revision,
+    revision: () => revision,
     removeStrayFiles: () => removeStrayIndexFiles(dataDir, generation),
     close() {
       db.close();

@@ -1,8 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { openStore } from "../../src/index/store.js";
 import { makeWorkspace, runChild } from "../support/cli.js";
 
 let ws: ReturnType<typeof makeWorkspace>;
@@ -53,6 +54,63 @@ describe("several processes on one data directory", () => {
     writer.close();
     const sources = await reader.search("Istioのサービスメッシュ", 3);
     expect(sources[0]).toMatchObject({ file: "istio.md", status: "partial" });
+    reader.close();
+  });
+
+  it("a running app sees a note another process only renamed (no vector changed)", async () => {
+    writeFileSync(
+      path.join(ws.notes, "mesh.md"),
+      "# Mesh\n\n- △ Istioのサービスメッシュはサイドカーで通信を制御する\n",
+    );
+    const reader = appFor();
+    await reader.ingest();
+    expect((await reader.search("Istioのサービスメッシュ", 3))[0]?.file).toBe("mesh.md");
+    renameSync(path.join(ws.notes, "mesh.md"), path.join(ws.notes, "istio.md"));
+    const writer = appFor();
+    const summary = await writer.ingest();
+    expect(summary.embedded).toBe(0);
+    writer.close();
+    const sources = await reader.search("Istioのサービスメッシュ", 3);
+    expect(sources.map((s) => s.file)).toEqual(["istio.md"]);
+    reader.close();
+  });
+
+  it("keeps keyword search current across its own ingests without rebuilding it", async () => {
+    const app = appFor();
+    await app.ingest();
+    const rebuilds = vi.spyOn(await app.store(), "embeddedTexts");
+    const files = async (q: string) => (await app.search(q, 3)).map((s) => s.file);
+    expect(await files("Longhornのレプリカ数")).not.toContain("storage.md");
+    writeFileSync(
+      path.join(ws.notes, "storage.md"),
+      "# Storage\n\n- X Longhornのレプリカ数をどう決めるか\n- O Rook は Ceph を動かす\n",
+    );
+    await app.ingest();
+    expect((await files("Longhornのレプリカ数"))[0]).toBe("storage.md");
+    renameSync(path.join(ws.notes, "storage.md"), path.join(ws.notes, "ceph.md"));
+    writeFileSync(
+      path.join(ws.notes, "ceph.md"),
+      "# Storage\n\n- X Longhornのレプリカ数をどう決めるか\n- O Rook は Ceph をKubernetes上で動かす\n",
+    );
+    await app.ingest();
+    const longhorn = await files("Longhornのレプリカ数");
+    expect(longhorn[0]).toBe("ceph.md");
+    expect(longhorn).not.toContain("storage.md");
+    const rook = await app.search("RookはCephをKubernetes上で動かす", 3);
+    expect(rook[0]?.text).toBe("Rook は Ceph をKubernetes上で動かす");
+    expect(rebuilds).toHaveBeenCalledTimes(1);
+    app.close();
+  });
+
+  it("an open reader sees a rebuild as soon as it empties the index", async () => {
+    const reader = appFor();
+    await reader.ingest();
+    const store = await reader.store();
+    expect(store.isStale()).toBe(false);
+    const rebuilding = openStore(ws.data, store.embedder, { rebuild: true });
+    expect(rebuilding.chunkCount()).toBe(0);
+    expect(store.isStale()).toBe(true);
+    rebuilding.close();
     reader.close();
   });
 });
