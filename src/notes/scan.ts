@@ -3,7 +3,8 @@
  * unreadable or has broken frontmatter is skipped with a warning naming it; the rest go on.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { isMichiError, MichiError } from "../errors.js";
 import type { Note, NoteWarning } from "./index.js";
@@ -70,7 +71,9 @@ export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
   const { file } = noteFile;
   let bytes: Buffer;
   try {
-    bytes = await readFile(noteFile.absolute);
+    // A note is small: one blocking read is several times faster than fs/promises' chunked
+    // reads through the thread pool, which were a fifth of re-reading edited notes.
+    bytes = readFileSync(noteFile.absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     return {
