@@ -152,6 +152,11 @@ function createHistory(db: Database.Database): History {
     removeItem: db.prepare("DELETE FROM learning_snapshot WHERE id = ?"),
     headings: db.prepare("SELECT * FROM learning_headings ORDER BY file, line"),
     clearHeadings: db.prepare("DELETE FROM learning_headings WHERE file = ?"),
+    headingsOfFile: db
+      .prepare(
+        "SELECT title, depth, text, line, path, item_count, prose_count FROM learning_headings WHERE file = ? ORDER BY rowid",
+      )
+      .raw(),
     addHeading: db.prepare(
       `INSERT INTO learning_headings(file, title, depth, text, line, path, item_count, prose_count)
        VALUES (@file, @title, @depth, @text, @line, @path, @item_count, @prose_count)`,
@@ -209,18 +214,22 @@ function createHistory(db: Database.Database): History {
     staleHeadingFiles: () => s.staleHeadingFiles.all() as { file: string; hash: string }[],
     replaceHeadings(file, hash, headings) {
       db.transaction(() => {
-        s.clearHeadings.run(file);
-        for (const h of headings) {
-          s.addHeading.run({
-            file,
-            title: h.title,
-            depth: h.depth,
-            text: h.text,
-            line: h.line,
-            path: JSON.stringify(h.path),
-            item_count: h.itemCount,
-            prose_count: h.proseCount,
-          });
+        // Most re-read notes keep their headings: comparing is cheaper than rewriting them.
+        const stored = s.headingsOfFile.all(file) as unknown[][];
+        if (!sameHeadings(stored, headings)) {
+          s.clearHeadings.run(file);
+          for (const h of headings) {
+            s.addHeading.run({
+              file,
+              title: h.title,
+              depth: h.depth,
+              text: h.text,
+              line: h.line,
+              path: JSON.stringify(h.path),
+              item_count: h.itemCount,
+              prose_count: h.proseCount,
+            });
+          }
         }
         s.setHeadingsHash.run(hash, file);
       })();
@@ -282,6 +291,25 @@ function createHistory(db: Database.Database): History {
 }
 
 type Row = Record<string, unknown>;
+
+/** Whether stored heading rows (title, depth, text, line, path, item_count, prose_count) match. */
+function sameHeadings(stored: readonly unknown[][], headings: readonly StoredHeading[]): boolean {
+  return (
+    stored.length === headings.length &&
+    headings.every((h, i) => {
+      const row = stored[i] ?? [];
+      return (
+        row[0] === h.title &&
+        row[1] === h.depth &&
+        row[2] === h.text &&
+        row[3] === h.line &&
+        row[5] === h.itemCount &&
+        row[6] === h.proseCount &&
+        row[4] === JSON.stringify(h.path)
+      );
+    })
+  );
+}
 
 function snapshotItemToRow(item: SnapshotItem): Row {
   return {

@@ -2,7 +2,7 @@
  * Finds the notes under a directory and reads them safely: a file that is binary, not UTF-8,
  * unreadable or has broken frontmatter is skipped with a warning naming it; the rest go on.
  */
-import { createHash } from "node:crypto";
+import { hash as digest } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
@@ -63,7 +63,7 @@ export type ReadResult =
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function hashText(bytes: Uint8Array | string): string {
-  return createHash("sha1").update(bytes).digest("hex");
+  return digest("sha1", bytes, "hex");
 }
 
 /** Reads and parses one note; failures become a warning naming the file (and line). */

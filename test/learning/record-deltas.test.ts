@@ -240,6 +240,34 @@ describe("recording an ingest from its item deltas", () => {
     }
   });
 
+  it("keeps the stored headings in step with each re-read note", async () => {
+    const ws = createWorkspace("headings");
+    try {
+      const headingsOf = () =>
+        openHistory(ws.store.db)
+          .headings()
+          .map((h) => [h.text, h.itemCount]);
+      write(ws.notesDir, { "a.md": [{ marker: "X", text: "Pod", sub: null }] });
+      await step(ws, true, new Date("2026-11-02T09:00:00Z"));
+      expect(headingsOf()).toEqual([["Section", 1]]);
+      write(ws.notesDir, {
+        "a.md": [
+          { marker: "O", text: "Pod", sub: null },
+          { marker: "X", text: "Ingress", sub: null },
+        ],
+      });
+      await step(ws, true, new Date("2026-11-03T09:00:00Z"));
+      expect(headingsOf()).toEqual([["Section", 2]]);
+      writeFileSync(path.join(ws.notesDir, "a.md"), "# Note\n\n## Renamed\n\n- X Pod\n");
+      clock += 10;
+      utimesSync(path.join(ws.notesDir, "a.md"), clock, clock);
+      await step(ws, true, new Date("2026-11-04T09:00:00Z"));
+      expect(headingsOf()).toEqual([["Renamed", 1]]);
+    } finally {
+      ws.store.close();
+    }
+  });
+
   it("gives no deltas for a note that could not be read before or now", async () => {
     const ws = createWorkspace("unreadable");
     try {
