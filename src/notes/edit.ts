@@ -14,10 +14,10 @@
  * Trailing newline: a file that ends without a line ending still does after an edit. A line
  * appended after the last line gets the line ending *before* it and none after it.
  */
-import { fromMarkdown } from "mdast-util-from-markdown";
 import { MichiError } from "../errors.js";
 import type { MarkerSpan, Status } from "./index.js";
 import { DEFAULT_MARKERS, markerFor, matchMarker } from "./markers.js";
+import { parseBlockTokens } from "./parse.js";
 
 export type MarkedStatus = Exclude<Status, "unmarked">;
 
@@ -150,34 +150,63 @@ export function appendInboxItem(
     return appendBlock(text, ["# Inbox", "", wanted.line, "", itemLine("-")]);
   }
 
-  const root = fromMarkdown(maskFrontmatter(text));
-  const children = root.children;
-  const index = children.findIndex(
-    (node) =>
-      node.type === "heading" &&
-      node.depth === wanted.depth &&
-      collectText(node).trim() === wanted.text,
+  const blocks = findTopLevelBlocks(maskFrontmatter(text));
+  const index = blocks.findIndex(
+    (block) =>
+      block.type === "heading" && block.depth === wanted.depth && block.text === wanted.text,
   );
-  const headingNode = children[index];
-  if (headingNode === undefined) {
+  const headingBlock = blocks[index];
+  if (headingBlock === undefined) {
     return appendBlock(text, [wanted.line, "", itemLine("-")]);
   }
 
-  let last: (typeof children)[number] = headingNode;
-  for (const node of children.slice(index + 1)) {
-    if (node.type === "heading") break;
-    last = node;
+  let last = headingBlock;
+  for (const block of blocks.slice(index + 1)) {
+    if (block.type === "heading") break;
+    last = block;
   }
   const starts = findLineStarts(text);
-  const endLine = last.position?.end.line ?? headingNode.position?.end.line ?? 1;
-  if (last.type === "list") {
+  if (last.type === "bullet_list" || last.type === "ordered_list") {
     // Same bullet character, or CommonMark would start a separate list.
-    const first = last.position === undefined ? "-" : text[last.position.start.offset ?? 0];
-    const bullet = !last.ordered && (first === "*" || first === "+") ? first : "-";
-    return insertLinesAfter(text, starts, endLine, [itemLine(bullet)]);
+    const bullet = last.type === "bullet_list" && (last.markup === "*" || last.markup === "+");
+    return insertLinesAfter(text, starts, last.endLine, [itemLine(bullet ? last.markup : "-")]);
   }
   // After a heading or a paragraph, a blank line keeps the new list its own block.
-  return insertLinesAfter(text, starts, endLine, ["", itemLine("-")]);
+  return insertLinesAfter(text, starts, last.endLine, ["", itemLine("-")]);
+}
+
+/** A top-level block of a note: markdown-it's token type without `_open`, and its lines. */
+interface TopLevelBlock {
+  readonly type: string;
+  /** 1-based last line holding the block's text (trailing blank lines excluded). */
+  readonly endLine: number;
+  /** Headings: the level and the text. */
+  readonly depth: number;
+  readonly text: string;
+  /** Bullet lists: the bullet character. */
+  readonly markup: string;
+}
+
+function findTopLevelBlocks(text: string): TopLevelBlock[] {
+  const tokens = parseBlockTokens(text);
+  const lines = text.split(LINE_BREAK);
+  const blocks: TopLevelBlock[] = [];
+  tokens.forEach((token, i) => {
+    if (token.level !== 0 || token.nesting === -1 || token.map === null) return;
+    const [start, end] = token.map;
+    // A list's line map runs on over the blank lines after it.
+    let endLine = end;
+    while (endLine - 1 > start && (lines[endLine - 1] ?? "").trim() === "") endLine--;
+    const heading = token.type === "heading_open";
+    blocks.push({
+      type: token.type.replace(/_open$/, ""),
+      endLine,
+      depth: heading ? Number(token.tag.slice(1)) : 0,
+      text: heading ? (tokens[i + 1]?.content ?? "").trim() : "",
+      markup: token.markup,
+    });
+  });
+  return blocks;
 }
 
 /**
@@ -351,22 +380,13 @@ function usesTabsForLists(text: string, starts: readonly number[]): boolean {
 function parseHeadingLine(heading: string): { line: string; depth: number; text: string } {
   const line = heading.trim();
   const match = /^(#{1,6})[ \t]+\S/.exec(line);
-  const node = match === null || /[\r\n]/.test(line) ? undefined : fromMarkdown(line).children[0];
-  if (node?.type !== "heading") {
+  const [block] = match === null || /[\r\n]/.test(line) ? [] : findTopLevelBlocks(line);
+  if (block?.type !== "heading") {
     throw new MichiError(
       `Not a markdown heading line: "${heading}" (expected e.g. "## 2026-11-27").`,
     );
   }
-  return { line, depth: node.depth, text: collectText(node).trim() };
-}
-
-/** Plain text of a markdown node, like mdast-util-to-string. */
-function collectText(node: object): string {
-  if ("value" in node && typeof node.value === "string") return node.value;
-  if ("children" in node && Array.isArray(node.children)) {
-    return node.children.map((child: object) => collectText(child)).join("");
-  }
-  return "";
+  return { line, depth: block.depth, text: block.text };
 }
 
 /**

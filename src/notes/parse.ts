@@ -94,6 +94,11 @@ const markdown = new MarkdownIt("commonmark");
 // Inline markup is not needed: item text is kept as written.
 markdown.core.ruler.disable(["inline", "text_join"], true);
 
+/** CommonMark block tokens of `text` (no inline parsing), with 0-based line maps. */
+export function parseBlockTokens(text: string): Token[] {
+  return markdown.parse(text, {});
+}
+
 /** Folds markdown-it's flat token stream into nested blocks, up to the `close` token. */
 function buildBlocks(
   tokens: readonly Token[],
@@ -180,7 +185,7 @@ interface WalkState {
  */
 export function parseNote(file: string, text: string): Note {
   const body = readFrontmatter(file, text);
-  const [blocks] = buildBlocks(markdown.parse(text.slice(body.offset), {}), 0, null);
+  const [blocks] = buildBlocks(parseBlockTokens(text.slice(body.offset)), 0, null);
   const fmTitle = typeof body.data.title === "string" ? body.data.title.trim() : "";
   const firstH1 = blocks.find((b) => b.type === "heading" && b.depth === 1);
   const h1Title = firstH1?.type === "heading" ? flatten(firstH1.content) : "";

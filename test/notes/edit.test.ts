@@ -384,6 +384,45 @@ describe("appendInboxItem", () => {
     ]);
   });
 
+  it.each([
+    [
+      "a list followed by blank lines and the next heading",
+      "## 2026-11-27\n\n- X a\n- X b\n\n\n## 2026-11-28\n",
+      "## 2026-11-27\n\n- X a\n- X b\n- X new\n\n\n## 2026-11-28\n",
+    ],
+    [
+      "a list whose last item ends in a fenced code block",
+      "## 2026-11-27\n\n- X a\n  ```\n  code\n\n  more\n  ```\n\n",
+      "## 2026-11-27\n\n- X a\n  ```\n  code\n\n  more\n  ```\n- X new\n\n",
+    ],
+    [
+      "a loose list at the end of the file",
+      "## 2026-11-27\n\n+ X a\n\n+ X b\n\n\n",
+      "## 2026-11-27\n\n+ X a\n\n+ X b\n+ X new\n\n\n",
+    ],
+    [
+      "an ordered list (a bullet item starts its own list)",
+      "## 2026-11-27\n\n1. a\n2. b\n",
+      "## 2026-11-27\n\n1. a\n2. b\n- X new\n",
+    ],
+    [
+      "a paragraph with a lazy continuation line",
+      "## 2026-11-27\n\nsome prose\ncontinued\n\n## next\n",
+      "## 2026-11-27\n\nsome prose\ncontinued\n\n- X new\n\n## next\n",
+    ],
+  ])("appends after %s", (_, text, expected) => {
+    const after = appendInboxItem(text, "## 2026-11-27", "new");
+    expect(after).toBe(expected);
+    // An independent CommonMark parser sees the new item in the section's list.
+    const root = fromMarkdown(after);
+    const heading = root.children.findIndex((n) => n.type === "heading");
+    const section = root.children.slice(heading + 1);
+    const lists = section.filter((n) => n.type === "list");
+    expect(lists.at(-1)?.position?.end.line).toBe(
+      after.split("\n").findIndex((l) => l.endsWith("X new")) + 1,
+    );
+  });
+
   it("rejects a heading argument that is not a heading line", () => {
     expect(() => appendInboxItem("", "2026-11-27", "a")).toThrow(MichiError);
     expect(() => appendInboxItem("", "## a\n## b", "a")).toThrow(MichiError);
