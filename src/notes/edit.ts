@@ -189,14 +189,14 @@ interface TopLevelBlock {
 
 function findTopLevelBlocks(text: string): TopLevelBlock[] {
   const tokens = parseBlockTokens(text);
-  const lines = text.split(LINE_BREAK);
+  const starts = findLineStarts(text);
   const blocks: TopLevelBlock[] = [];
   tokens.forEach((token, i) => {
     if (token.level !== 0 || token.nesting === -1 || token.map === null) return;
     const [start, end] = token.map;
     // A list's line map runs on over the blank lines after it.
     let endLine = end;
-    while (endLine - 1 > start && (lines[endLine - 1] ?? "").trim() === "") endLine--;
+    while (endLine - 1 > start && readLine(text, starts, endLine).trim() === "") endLine--;
     const heading = token.type === "heading_open";
     blocks.push({
       type: token.type.replace(/_open$/, ""),
