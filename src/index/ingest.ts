@@ -151,13 +151,16 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let streamed = 0;
   let pending: Chunk[] = [];
   let bytesRead = 0;
-  const insertPending = async () => {
-    const batch = pending;
-    pending = [];
+  const embedAndInsert = async (batch: readonly Chunk[]) => {
     const vectors = await embedder.embedDocuments(batch.map(embedTextOf));
     batch.forEach((chunk, j) => {
       upserts.push({ chunk, label: store.addVector(checked(vectors, j, batch), chunk.embedHash) });
     });
+  };
+  const insertPending = () => {
+    const batch = pending;
+    pending = [];
+    return embedAndInsert(batch);
   };
   const changed: ChangedFile[] = [];
   const touched: FileRecord[] = [];
@@ -278,11 +281,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
   // 3. Embed what is new, in batches.
   for (let i = 0; i < toEmbed.length; i += batchSize) {
-    const batch = toEmbed.slice(i, i + batchSize);
-    const vectors = await embedder.embedDocuments(batch.map(embedTextOf));
-    batch.forEach((chunk, j) => {
-      upserts.push({ chunk, label: store.addVector(checked(vectors, j, batch), chunk.embedHash) });
-    });
+    await embedAndInsert(toEmbed.slice(i, i + batchSize));
     options.onProgress?.({
       phase: "embed",
       done: Math.min(i + batchSize, toEmbed.length),
