@@ -206,7 +206,6 @@ export interface Store {
   itemStatesOf(ids: readonly string[]): ItemState[];
   /** A note's list items with just what the learning history keeps (a lean read). */
   itemsOfFile(file: string): ItemState[];
-  allChunks(): StoredChunk[];
   /** Every chunk's id and embedded text, streamed (for building the keyword index). */
   embeddedTexts(): IterableIterator<{ id: string; text: string }>;
   getChunks(ids: readonly string[]): StoredChunk[];
@@ -325,7 +324,6 @@ export function openStore(
     itemsOfFile: db.prepare(
       "SELECT id, file, title, section_path, line, text, status FROM chunks WHERE file = ? AND kind = 'item'",
     ),
-    allChunks: db.prepare("SELECT * FROM chunks ORDER BY file, line"),
     embeddedTexts: db.prepare("SELECT id, text, context FROM chunks").raw(),
     chunkById: db.prepare("SELECT * FROM chunks WHERE id = ?"),
     chunkByLabel: db.prepare<[number], { id: string }>("SELECT id FROM chunks WHERE label = ?"),
@@ -423,7 +421,6 @@ export function openStore(
         return row ? [rowToItemState(row)] : [];
       }),
     itemsOfFile: (file) => (statements.itemsOfFile.all(file) as Row[]).map(rowToItemState),
-    allChunks: () => (statements.allChunks.all() as Row[]).map(rowToChunk),
     *embeddedTexts() {
       for (const [id, text, context] of statements.embeddedTexts.iterate() as IterableIterator<
         [string, string, string]

@@ -139,7 +139,10 @@ describe("ingest", () => {
   it("keeps an item's id and vector when only its marker changes, and reports the status change", async () => {
     const store = open();
     await ingest({ notesDir, store, embedder });
-    const before = store.allChunks().find((c) => c.text === "Deploymentが何かは忘れた");
+    const { id } = store.db
+      .prepare("SELECT id FROM chunks WHERE text = ?")
+      .get("Deploymentが何かは忘れた") as { id: string };
+    const before = store.getChunks([id])[0];
     const file = path.join(notesDir, SEED);
     writeFileSync(
       file,
@@ -163,7 +166,9 @@ describe("ingest", () => {
     const summary = await ingest({ notesDir, store, embedder });
     expect(summary.embedded).toBe(0);
     expect(summary.chunks).toBe(first.chunks);
-    expect(store.allChunks().every((c) => c.file === "renamed.md")).toBe(true);
+    expect(store.db.prepare("SELECT DISTINCT file FROM chunks").all()).toEqual([
+      { file: "renamed.md" },
+    ]);
   });
 
   it("removes a deleted note's items from the index and from search results", async () => {
