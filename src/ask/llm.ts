@@ -160,10 +160,7 @@ interface PromptInput {
 
 /** A reason the model gave no usable answer, already safe to show (no key). */
 class LlmFailure extends Error {
-  constructor(
-    readonly reason: string,
-    readonly partialOutput: boolean,
-  ) {
+  constructor(readonly reason: string) {
     super(reason);
   }
 }
@@ -244,15 +241,14 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
         const reason = redact(failure.reason);
         const attempts = `${i + 1} attempt${i === 0 ? "" : "s"}`;
         // Retrying after tokens were shown would show them twice.
-        if (emitted) throw new LlmFailure(`${reason} (the reply broke off)`, true);
+        if (emitted) throw new LlmFailure(`${reason} (the reply broke off)`);
         if (!failure.retryable || i >= maxRetries) {
-          throw new LlmFailure(failure.retryable ? `${reason} (${attempts})` : reason, false);
+          throw new LlmFailure(failure.retryable ? `${reason} (${attempts})` : reason);
         }
         const backoff = retryDelayMs * 2 ** i;
         if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) {
           throw new LlmFailure(
             `${reason}; the server asks to wait ${formatMs(failure.retryAfterMs)}`,
-            false,
           );
         }
         const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
