@@ -10,11 +10,9 @@ import { ChatPromptTemplate } from "@langchain/core/prompts";
 import type { Runnable } from "@langchain/core/runnables";
 import { raceAbort, redactSecrets } from "../openai-server.js";
 import { detectLanguage } from "./language.js";
+import type { Turn } from "./turns.js";
 
-export interface Turn {
-  readonly question: string;
-  readonly answer: string;
-}
+export type { Turn } from "./turns.js";
 
 export interface CondenseDeps {
   /** A chat model, e.g. `createChatModel(...)` from `./llm.js`. */
@@ -22,25 +20,6 @@ export interface CondenseDeps {
   readonly log?: (msg: string) => void;
   /** Give up on the rewrite after this long (default 30 s). */
   readonly timeoutMs?: number;
-}
-
-/** Keeps the last `maxTurns` turns; immutable, so each chat session can hold its own value. */
-export interface ChatHistory {
-  readonly maxTurns: number;
-  readonly turns: readonly Turn[];
-  add(turn: Turn): ChatHistory;
-  clear(): ChatHistory;
-}
-
-export function createChatHistory(maxTurns: number, turns: readonly Turn[] = []): ChatHistory {
-  const limit = Math.max(0, Math.floor(maxTurns));
-  const kept = limit === 0 ? [] : turns.slice(-limit);
-  return {
-    maxTurns: limit,
-    turns: kept,
-    add: (turn) => createChatHistory(limit, [...kept, turn]),
-    clear: () => createChatHistory(limit),
-  };
 }
 
 /** Long answers are cut in the prompt: the rewrite needs the topic, not every detail. */

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import type { Turn } from "../../ask/condense.js";
+import { createChatHistory } from "../../ask/turns.js";
 import { isMichiError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
@@ -27,7 +27,7 @@ export async function runChat(ctx: CliContext): Promise<void> {
   );
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY === true });
   // Recent turns, so an LLM can read a follow-up ("why?") as a standalone question.
-  let history: Turn[] = [];
+  let history = createChatHistory(HISTORY_TURNS);
   const learning = createLearningChat(ctx);
   rl.setPrompt("› ");
   rl.prompt();
@@ -41,13 +41,13 @@ export async function runChat(ctx: CliContext): Promise<void> {
       else if (input !== "") {
         let streamed = false;
         const answer = await app.ask(input, {
-          history,
+          history: history.turns,
           onToken: (token) => {
             streamed = true;
             stdout.write(token);
           },
         });
-        history = [...history, { question: input, answer: answer.answer }].slice(-HISTORY_TURNS);
+        history = history.add({ question: input, answer: answer.answer });
         if (streamed) writeLine(stdout);
         writeLine(stdout, renderAnswer(answer, { streamed }));
       }
