@@ -38,10 +38,13 @@ export function renderCandidates(
     .join("\n");
 }
 
-/** The outcome of `learned` / `mark`; for "ambiguous" and "none", what to do next. */
+/**
+ * The outcome of `learned` / `mark`; for "ambiguous" and "none", what to do next. `pickHint`
+ * is the line after the candidates telling how to pick one in this front end.
+ */
 export function renderStatusChange(
   outcome: StatusChangeOutcome,
-  command: string,
+  pickHint: (topic: string) => string,
   formatFile: FormatFile = identity,
 ): string {
   switch (outcome.kind) {
@@ -59,7 +62,7 @@ export function renderStatusChange(
       return [
         `"${outcome.topic}" matches several items; nothing was changed. Pick one with --pick N:`,
         renderCandidates(outcome.candidates, formatFile),
-        `e.g. ${command} ${JSON.stringify(outcome.topic)} --pick 1`,
+        pickHint(outcome.topic),
       ].join("\n");
     case "none":
       return `No item matches "${outcome.topic}"; nothing was changed.`;

@@ -87,7 +87,8 @@ export async function runStatusChange(
     };
     writeLine(stdout, JSON.stringify(addNotePaths(json, formatFile)));
   } else {
-    const text = renderStatusChange(outcome, command, formatFile);
+    const hint = (topic: string) => `e.g. ${command} ${JSON.stringify(topic)} --pick 1`;
+    const text = renderStatusChange(outcome, hint, formatFile);
     writeLine(outcome.kind === "changed" || outcome.kind === "unchanged" ? stdout : stderr, text);
   }
   if (outcome.kind === "ambiguous" || outcome.kind === "none") ctx.fail(1);
@@ -128,12 +129,9 @@ export function createLearningChat(ctx: CliContext) {
   const formatFile = makeFormatFile(ctx);
   const app = () => ctx.app();
 
-  const report = (outcome: StatusChangeOutcome, command: string, retry: typeof last) => {
+  const report = (outcome: StatusChangeOutcome, retry: typeof last) => {
     last = outcome.kind === "ambiguous" ? retry : null;
-    const text = renderStatusChange(outcome, command, formatFile);
-    return outcome.kind === "ambiguous"
-      ? text.replace(/\ne\.g\. .*$/, "\n(/pick N to choose)")
-      : text;
+    return renderStatusChange(outcome, () => "(/pick N to choose)", formatFile);
   };
 
   return {
@@ -148,7 +146,7 @@ export function createLearningChat(ctx: CliContext) {
         case "learned": {
           const run = (pick: number | undefined) =>
             app().learned(text, { note: flags.get("note"), pick });
-          return report(await run(parsePick(flags.get("pick"))), "/learned", run);
+          return report(await run(parsePick(flags.get("pick"))), run);
         }
         case "mark": {
           const to = flags.get("status");
@@ -156,12 +154,12 @@ export function createLearningChat(ctx: CliContext) {
             return "Usage: /mark TOPIC --status known|partial|unknown";
           }
           const run = (pick: number | undefined) => app().mark(text, to, { pick });
-          return report(await run(parsePick(flags.get("pick"))), "/mark", run);
+          return report(await run(parsePick(flags.get("pick"))), run);
         }
         case "pick": {
           if (last === null) return "Nothing to pick from: run /learned or /mark first.";
           const retry = last;
-          return report(await retry(parsePick(text) ?? 0), "/learned", retry);
+          return report(await retry(parsePick(text) ?? 0), retry);
         }
         case "unknown":
           return renderUnknownOutcome(await app().unknown(text), formatFile);
