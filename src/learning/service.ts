@@ -8,7 +8,7 @@ import type { Answer, Source } from "../ask/index.js";
 import type { Config } from "../config.js";
 import { MichiError } from "../errors.js";
 import type { IngestSummary } from "../index/ingest.js";
-import type { Store } from "../index/store.js";
+import { rowToItemState, type Store } from "../index/store.js";
 import { editFileExactly } from "../notes/atomic-write.js";
 import type { MarkedStatus } from "../notes/edit.js";
 import type { NoteWarning, Status } from "../notes/index.js";
@@ -342,27 +342,8 @@ export function createLearning(deps: LearningDeps): Learning {
   };
 }
 
-interface ItemRow {
-  id: string;
-  file: string;
-  title: string;
-  section_path: string;
-  line: number;
-  status: Status;
-  text: string;
-}
-
-function rowToItem(row: ItemRow): MatchableItem {
-  return {
-    id: row.id,
-    file: row.file,
-    title: row.title,
-    sectionPath: JSON.parse(row.section_path) as string[],
-    line: row.line,
-    status: row.status,
-    text: row.text,
-  };
-}
+/** A row with the columns `rowToItemState` reads. */
+type ItemRow = Record<string, unknown> & { readonly text: string };
 
 /** Items of the allowed statuses whose text contains the topic (NFKC, case-insensitive). */
 function findLiteralMatches(
@@ -380,7 +361,7 @@ function findLiteralMatches(
     .iterate(...statuses) as IterableIterator<ItemRow>;
   const out: MatchableItem[] = [];
   for (const row of rows) {
-    if (normalizeForMatch(row.text).includes(needle)) out.push(rowToItem(row));
+    if (normalizeForMatch(row.text).includes(needle)) out.push(rowToItemState(row));
   }
   return out;
 }
@@ -394,7 +375,7 @@ function findExistingUnknown(store: Store, topic: string): MatchableItem | undef
     )
     .iterate() as IterableIterator<ItemRow>;
   for (const row of rows) {
-    if (normalizeForMatch(row.text) === wanted) return rowToItem(row);
+    if (normalizeForMatch(row.text) === wanted) return rowToItemState(row);
   }
   return undefined;
 }
