@@ -88,7 +88,6 @@ export interface History {
   fileHashes(): Map<string, string>;
   snapshotOfFile(file: string): SnapshotItem[];
   snapshot(): SnapshotItem[];
-  getSnapshotItem(id: string): SnapshotItem | undefined;
   headings(): StoredHeading[];
   /** Notes whose headings were last read from other content than the indexed one. */
   staleHeadingFiles(): { file: string; hash: string }[];
@@ -141,7 +140,6 @@ function createHistory(db: Database.Database): History {
     setHeadingsHash: db.prepare("UPDATE learning_files SET headings_hash = ? WHERE file = ?"),
     snapshotOfFile: db.prepare("SELECT * FROM learning_snapshot WHERE file = ?"),
     snapshot: db.prepare("SELECT * FROM learning_snapshot ORDER BY file, line"),
-    snapshotItem: db.prepare("SELECT * FROM learning_snapshot WHERE id = ?"),
     upsertItem: db.prepare(
       `INSERT INTO learning_snapshot(id, file, title, section_path, line, text, status)
        VALUES (@id, @file, @title, @section_path, @line, @text, @status)
@@ -206,10 +204,6 @@ function createHistory(db: Database.Database): History {
     },
     snapshotOfFile: (file) => (s.snapshotOfFile.all(file) as Row[]).map(rowToItemState),
     snapshot: () => (s.snapshot.all() as Row[]).map(rowToItemState),
-    getSnapshotItem(id) {
-      const row = s.snapshotItem.get(id) as Row | undefined;
-      return row ? rowToItemState(row) : undefined;
-    },
     headings: () => (s.headings.all() as Row[]).map(rowToHeading),
     staleHeadingFiles: () => s.staleHeadingFiles.all() as { file: string; hash: string }[],
     replaceHeadings(file, hash, headings) {
