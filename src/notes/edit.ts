@@ -16,8 +16,9 @@
  */
 import { MichiError } from "../errors.js";
 import type { MarkerSpan, Status } from "./index.js";
+import { findLineStarts, readLine } from "./lines.js";
 import { DEFAULT_MARKERS, markerFor, matchMarker } from "./markers.js";
-import { parseBlockTokens } from "./parse.js";
+import { findFrontmatterEnd, parseBlockTokens } from "./parse.js";
 
 export type MarkedStatus = Exclude<Status, "unmarked">;
 
@@ -42,7 +43,6 @@ export interface InboxOptions {
   readonly marker?: string;
 }
 
-const LINE_BREAK = /\r\n|\r|\n/g;
 const ENDS_WITH_LINE_BREAK = /(?:\r\n|\r|\n)$/;
 /** A list item's first line: indentation (and any `>` quote marks), bullet, space up to its text. */
 const LIST_ITEM_LINE = /^\uFEFF?((?:[ \t]*>[ \t]?)*[ \t]*)([-*+]|\d{1,9}[.)])([ \t]+|$)/;
@@ -244,13 +244,6 @@ function noteChanged(what: string): MichiError {
   );
 }
 
-/** Offsets where each line starts; entry `i` is line `i + 1`. */
-function findLineStarts(text: string): number[] {
-  const starts = [0];
-  for (const match of text.matchAll(LINE_BREAK)) starts.push(match.index + match[0].length);
-  return starts;
-}
-
 /** Lines that hold text or end in a line break; a final line break opens no new line. */
 function countLines(text: string, starts: readonly number[]): number {
   return ENDS_WITH_LINE_BREAK.test(text) ? starts.length - 1 : starts.length;
@@ -260,15 +253,6 @@ function requireLineStart(starts: readonly number[], line: number): number {
   const start = Number.isInteger(line) ? starts[line - 1] : undefined;
   if (start === undefined) throw noteChanged(`it has no line ${line} any more`);
   return start;
-}
-
-/** A line's text without its line ending. */
-function readLine(text: string, starts: readonly number[], line: number): string {
-  const start = starts[line - 1] ?? text.length;
-  const next = starts[line];
-  if (next === undefined) return text.slice(start);
-  const breakLength = text.startsWith("\r\n", next - 2) ? 2 : 1;
-  return text.slice(start, next - breakLength);
 }
 
 function isItemTextStart(text: string, lineStart: number, offset: number): boolean {
@@ -394,14 +378,6 @@ function parseHeadingLine(heading: string): { line: string; depth: number; text:
  * markdown parser cannot read frontmatter as a rule and a heading.
  */
 function maskFrontmatter(text: string): string {
-  const bom = text.startsWith(BOM) ? 1 : 0;
-  let end = bom;
-  const open = /^---[ \t]*(?:\r\n|\r|\n)/.exec(text.slice(bom));
-  if (open !== null) {
-    const close = /(?:^|\r\n|\r|\n)(?:---|\.\.\.)[ \t]*(?=\r\n|\r|\n|$)/.exec(
-      text.slice(bom + open[0].length),
-    );
-    if (close !== null) end = bom + open[0].length + close.index + close[0].length;
-  }
+  const end = findFrontmatterEnd(text) ?? (text.startsWith(BOM) ? 1 : 0);
   return text.slice(0, end).replace(/[^\r\n]/g, " ") + text.slice(end);
 }

@@ -10,6 +10,7 @@ import type { Token } from "markdown-it";
 import MarkdownIt from "markdown-it";
 import { MichiError } from "../errors.js";
 import type { Heading, Item, MarkerSpan, Note, NoteWarning, Status } from "./index.js";
+import { findLineStarts, readLine } from "./lines.js";
 import { matchMarker } from "./markers.js";
 
 /** Where the markdown body starts after an optional BOM and YAML frontmatter. */
@@ -19,24 +20,31 @@ interface Body {
   readonly line: number;
 }
 
-const FRONTMATTER_OPEN = /^---[ \t]*\r?\n/;
-const FRONTMATTER_CLOSE = /^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/m;
+const FRONTMATTER_OPEN = /^---[ \t]*(?:\r\n|\r|\n)/;
+const FRONTMATTER_CLOSE = /^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)/m;
+
+/**
+ * Where the YAML frontmatter at the start of `text` (after an optional BOM) ends, its closing
+ * line break included; null when the text has none (a lone `---` is a thematic break).
+ */
+export function findFrontmatterEnd(text: string): number | null {
+  const bom = text.startsWith("\uFEFF") ? 1 : 0;
+  const open = FRONTMATTER_OPEN.exec(text.slice(bom));
+  if (!open) return null;
+  const close = FRONTMATTER_CLOSE.exec(text.slice(bom + open[0].length));
+  return close ? bom + open[0].length + close.index + close[0].length : null;
+}
 
 /** Splits off frontmatter; throws a MichiError naming the file and line when it is invalid. */
 function readFrontmatter(file: string, text: string): Body {
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
-  const rest = text.slice(bom);
-  const open = FRONTMATTER_OPEN.exec(rest);
-  if (!open) return { data: {}, offset: bom, line: 1 };
-  const afterOpen = rest.slice(open[0].length);
-  const close = FRONTMATTER_CLOSE.exec(afterOpen);
-  if (!close) return { data: {}, offset: bom, line: 1 }; // a lone `---` is a thematic break
-  const yamlEnd = open[0].length + close.index;
-  const end = yamlEnd + close[0].length;
+  const end = findFrontmatterEnd(text);
+  if (end === null) return { data: {}, offset: bom, line: 1 };
+  const block = text.slice(bom, end);
   let data: Record<string, unknown>;
   try {
-    // Passing options turns off gray-matter's unbounded per-content cache.
-    data = matter(rest.slice(0, end), {}).data as Record<string, unknown>;
+    // gray-matter splits on "\n" only. Passing options turns off its unbounded cache.
+    data = matter(block.replace(/\r\n?/g, "\n"), {}).data as Record<string, unknown>;
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const line = mark?.line !== undefined ? mark.line + 1 : 1;
@@ -44,14 +52,7 @@ function readFrontmatter(file: string, text: string): Body {
       cause: error,
     });
   }
-  const line = countLines(rest.slice(0, end)) + 1;
-  return { data: data ?? {}, offset: bom + end, line };
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
-  return n;
+  return { data: data ?? {}, offset: end, line: findLineStarts(block).length };
 }
 
 function frontmatterTags(value: unknown): string[] {
@@ -215,13 +216,6 @@ export function parseNote(file: string, text: string): Note {
   };
 }
 
-function findLineStarts(text: string, from: number): number[] {
-  const starts = [from];
-  for (let i = text.indexOf("\n", from); i !== -1; i = text.indexOf("\n", i + 1))
-    starts.push(i + 1);
-  return starts;
-}
-
 /** 1-based file line of a 0-based body line. */
 function fileLine(state: WalkState, bodyLine: number): number {
   return bodyLine + state.body.line;
@@ -235,10 +229,9 @@ function lastLine(state: WalkState, start: number, end: number): number {
   return fileLine(state, start);
 }
 
+/** A 0-based body line without its line ending. */
 function rawLine(state: WalkState, line: number): string {
-  const start = state.lineStarts[line] ?? state.text.length;
-  const next = state.lineStarts[line + 1];
-  return state.text.slice(start, next === undefined ? undefined : next - 1).replace(/\r$/, "");
+  return readLine(state.text, state.lineStarts, line + 1);
 }
 
 /** Container prefix of a line: indentation, `>` quote marks and list bullets. */

@@ -160,6 +160,17 @@ describe("parseNote structure", () => {
     }
   });
 
+  it("reads lone-CR line endings (classic Mac) like LF: title, lines, markers, offsets", () => {
+    const lines = ["---", "title: t", "---", "", "## S", "", "- O one", "  - sub", "- X two", ""];
+    const lf = parseNote("n.md", lines.join("\n"));
+    const cr = parseNote("n.md", lines.join("\r"));
+    expect(cr.title).toBe("t");
+    const shape = (note: typeof lf) =>
+      note.items.map((i) => [i.line, i.status, i.text, i.context, i.textOffset, i.marker]);
+    expect(shape(cr)).toEqual(shape(lf));
+    expect(cr.items.map((i) => i.status)).toEqual(["known", "unmarked", "unknown"]);
+  });
+
   it("reports a verbatim duplicate item with its line", () => {
     const note = parseNote("n.md", "- O same\n- X other\n- O same\n");
     expect(note.warnings).toEqual([
