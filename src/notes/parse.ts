@@ -161,6 +161,13 @@ function buildBlocks(
   return [blocks, i];
 }
 
+type CountedHeading = Omit<Heading, "itemCount" | "proseCount"> & {
+  itemCount: number;
+  proseCount: number;
+};
+
+const NO_SECTION: readonly string[] = [];
+
 interface WalkState {
   readonly file: string;
   readonly text: string;
@@ -169,14 +176,10 @@ interface WalkState {
   readonly lineStarts: readonly number[];
   title: string;
   titleFromH1: boolean;
-  headingStack: { depth: number; text: string }[];
-  /** The stack's texts, one array shared by every item of the section. */
-  sectionPath: readonly string[];
+  /** The headings the walk is under, outermost first: the last one at each level. */
+  headingStack: CountedHeading[];
   readonly items: Item[];
-  readonly headings: (Omit<Heading, "itemCount" | "proseCount"> & {
-    itemCount: number;
-    proseCount: number;
-  })[];
+  readonly headings: CountedHeading[];
   readonly warnings: NoteWarning[];
 }
 
@@ -198,7 +201,6 @@ export function parseNote(file: string, text: string): Note {
     title: fmTitle || h1Title || path.posix.basename(file).replace(/\.(md|markdown)$/i, ""),
     titleFromH1: !fmTitle && h1Title !== "",
     headingStack: [],
-    sectionPath: [],
     items: [],
     headings: [],
     warnings: [],
@@ -246,13 +248,9 @@ function contentOffset(state: WalkState, block: { content: string; start: number
   return (state.lineStarts[block.start] ?? 0) + Math.max(0, at);
 }
 
+/** The innermost heading's path: one array shared by every item of the section. */
 function sectionPath(state: WalkState): readonly string[] {
-  return state.sectionPath;
-}
-
-function setHeadingStack(state: WalkState, stack: WalkState["headingStack"]): void {
-  state.headingStack = stack;
-  state.sectionPath = stack.map((h) => h.text);
+  return state.headingStack.at(-1)?.path ?? NO_SECTION;
 }
 
 function walkBlocks(state: WalkState, blocks: readonly Block[]): void {
@@ -262,21 +260,20 @@ function walkBlocks(state: WalkState, blocks: readonly Block[]): void {
         const text = flatten(block.content);
         // The H1 that named the note is its title, not a section.
         if (block.depth === 1 && state.titleFromH1 && text === state.title) {
-          setHeadingStack(state, []);
+          state.headingStack = [];
           break;
         }
-        setHeadingStack(state, [
-          ...state.headingStack.filter((h) => h.depth < block.depth),
-          { depth: block.depth, text },
-        ]);
-        state.headings.push({
+        const outer = state.headingStack.filter((h) => h.depth < block.depth);
+        const heading: CountedHeading = {
           depth: block.depth,
           text,
           line: fileLine(state, block.start),
-          path: sectionPath(state),
+          path: [...outer.map((h) => h.text), text],
           itemCount: 0,
           proseCount: 0,
-        });
+        };
+        state.headingStack = [...outer, heading];
+        state.headings.push(heading);
         break;
       }
       case "list":
@@ -295,7 +292,7 @@ function walkBlocks(state: WalkState, blocks: readonly Block[]): void {
 function addProse(state: WalkState, block: Extract<Block, { type: "paragraph" }>): void {
   const text = flatten(block.content);
   if (text === "") return;
-  for (const heading of openHeadings(state)) heading.proseCount++;
+  for (const heading of state.headingStack) heading.proseCount++;
   state.items.push({
     kind: "prose",
     file: state.file,
@@ -415,7 +412,7 @@ function addListItem(
     context,
     depth,
   };
-  for (const heading of openHeadings(state)) heading.itemCount++;
+  for (const heading of state.headingStack) heading.itemCount++;
   return count;
 }
 
@@ -427,20 +424,6 @@ function itemTextOffset(state: WalkState, line: number): number {
 
 function isAcronymGlue(marker: string, next: string): boolean {
   return (marker === "O" || marker === "X") && /^[A-Z0-9]$/.test(next);
-}
-
-/** The headings the walk is currently under: the last one at each level of the stack. */
-function openHeadings(state: WalkState): WalkState["headings"] {
-  const open: WalkState["headings"] = [];
-  let depth = state.headingStack.length;
-  for (let i = state.headings.length - 1; i >= 0 && depth > 0; i--) {
-    const heading = state.headings[i] as WalkState["headings"][number];
-    if (heading.path.length === depth) {
-      open.push(heading);
-      depth--;
-    }
-  }
-  return open;
 }
 
 function reportDuplicates(state: WalkState): void {
