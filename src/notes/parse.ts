@@ -311,10 +311,9 @@ function addProse(state: WalkState, block: Extract<Block, { type: "paragraph" }>
 
 type ParagraphBlock = Extract<Block, { type: "paragraph" }>;
 
-/** An item's marker as read from the raw source, before the list rule settles ambiguity. */
-function readMarker(state: WalkState, paragraph: ParagraphBlock | undefined) {
-  if (!paragraph) return null;
-  const offset = contentOffset(state, paragraph);
+/** An item's marker as read from the raw source at `offset`, before the list rule settles ambiguity. */
+function readMarker(state: WalkState, offset: number | null) {
+  if (offset === null) return null;
   const match = matchMarker(state.text.slice(offset, offset + 8));
   return match ? { match, offset } : null;
 }
@@ -324,18 +323,15 @@ function readMarker(state: WalkState, paragraph: ParagraphBlock | undefined) {
  * is a word (`- Xcode tips`). In a list that does, it is reported, and read as a marker only
  * when an uppercase `O`/`X` is glued to an acronym (`OCNI`, `X11`), else as a word (`Other`).
  */
-function walkList(state: WalkState, list: Extract<Block, { type: "list" }>, depth: number): number {
+function walkList(state: WalkState, list: Extract<Block, { type: "list" }>, depth: number): void {
   const entries = list.items.map((listItem) => {
     const first = listItem.children[0];
     const paragraph = first?.type === "paragraph" ? first : undefined;
-    return { listItem, paragraph, read: readMarker(state, paragraph) };
+    const offset = paragraph ? contentOffset(state, paragraph) : null;
+    return { listItem, paragraph, offset, read: readMarker(state, offset) };
   });
   const listUsesMarkers = entries.some((e) => e.read && !e.read.match.ambiguous);
-  let count = 0;
-  for (const entry of entries) {
-    count += addListItem(state, entry, depth, listUsesMarkers);
-  }
-  return count;
+  for (const entry of entries) addListItem(state, entry, depth, listUsesMarkers);
 }
 
 function addListItem(
@@ -343,12 +339,14 @@ function addListItem(
   entry: {
     listItem: ListItemBlock;
     paragraph: ParagraphBlock | undefined;
+    /** Where the paragraph's text starts; null for an item with no paragraph. */
+    offset: number | null;
     read: ReturnType<typeof readMarker>;
   },
   depth: number,
   listUsesMarkers: boolean,
-): number {
-  const { listItem, paragraph, read } = entry;
+): void {
+  const { listItem, paragraph, offset: textOffset, read } = entry;
   const line = fileLine(state, listItem.start);
   let marker: MarkerSpan | null = null;
   let status: Status = "unmarked";
@@ -377,12 +375,11 @@ function addListItem(
   // Reserve the slot so the parent precedes its sub-items in document order.
   state.items.push(undefined as unknown as Item);
   const context: string[] = [];
-  let count = 1;
   for (const child of listItem.children) {
     if (child === paragraph) continue;
     if (child.type === "list") {
       const before = state.items.length;
-      count += walkList(state, child, depth + 1);
+      walkList(state, child, depth + 1);
       for (const sub of state.items.slice(before)) {
         if (sub.kind === "item" && sub.depth === depth + 1) {
           context.push(sub.marker ? `${sub.marker.text} ${sub.text}` : sub.text);
@@ -403,7 +400,7 @@ function addListItem(
     file: state.file,
     line,
     endLine: lastLine(state, listItem.start, listItem.end),
-    textOffset: paragraph ? contentOffset(state, paragraph) : itemTextOffset(state, listItem.start),
+    textOffset: textOffset ?? itemTextOffset(state, listItem.start),
     title: state.title,
     sectionPath: sectionPath(state),
     status,
@@ -413,7 +410,6 @@ function addListItem(
     depth,
   };
   for (const heading of state.headingStack) heading.itemCount++;
-  return count;
 }
 
 /** An item with no text of its own (`-` alone, a code block) is placed at its bullet. */
