@@ -8,6 +8,7 @@
  * history: a period reaching back before it has no "previous" numbers.
  */
 import type { Status } from "../notes/index.js";
+import type { WeekProgress } from "./chart.js";
 import type {
   History,
   LearningEvent,
@@ -171,14 +172,10 @@ export function buildDigest(history: History, period: DigestPeriod): Digest {
   };
 }
 
-export interface WeekCounts {
+/** A week's counts as the chart draws them (`label`: `M/D` of its Monday), with its start. */
+export interface WeekCounts extends WeekProgress {
   /** Monday 00:00 (local) starting the week. */
   readonly start: Date;
-  /** `M/D` of that Monday. */
-  readonly label: string;
-  readonly known: number;
-  readonly partial: number;
-  readonly unknown: number;
 }
 
 /**

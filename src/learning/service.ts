@@ -304,12 +304,7 @@ export function createLearning(deps: LearningDeps): Learning {
       );
       return renderProgressChart({
         title: options.title ?? "known / partial / unknown",
-        weeks: weeks.map((w) => ({
-          label: w.label,
-          known: w.known,
-          partial: w.partial,
-          unknown: w.unknown,
-        })),
+        weeks,
         ...(options.width !== undefined ? { width: options.width } : {}),
         ...(options.height !== undefined ? { height: options.height } : {}),
       });
