@@ -41,12 +41,10 @@ export interface LearningEvent {
 
 export type NewEvent = Omit<LearningEvent, "seq">;
 
-export interface StoredHeading extends Omit<Heading, "path"> {
+/** A note's heading as the history keeps it, with the note it is in. */
+export interface StoredHeading extends Heading {
   readonly file: string;
   readonly title: string;
-  readonly path: readonly string[];
-  /** Prose paragraphs under the heading: a section with prose but no items is not a gap. */
-  readonly proseCount: number;
 }
 
 export interface QuestionEntry {
