@@ -98,7 +98,7 @@ export function createChatModel(opts: ChatModelOptions, streaming = true): ChatO
   });
 }
 
-/** The server as shown to users: no credentials, no query string. */
+/** The rules every LLM answer follows: from the sources only, status-aware, cited. */
 const SYSTEM_PROMPT = `You are michi, a study assistant that answers questions strictly from the user's own learning notes.
 Each numbered source below is one item from the notes, with the learning status the user gave it:
 - known: the user marked it as understood.
