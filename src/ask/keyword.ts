@@ -82,10 +82,6 @@ export class KeywordIndex {
     return this.docNumOf.size;
   }
 
-  has(id: string): boolean {
-    return this.docNumOf.has(id);
-  }
-
   /** Adds a document, replacing any document with the same id. */
   add(doc: KeywordDoc): void {
     this.remove(doc.id);
