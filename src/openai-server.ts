@@ -26,6 +26,11 @@ export function describeServer(baseURL: string | undefined): string {
   }
 }
 
+/** `status message`, without repeating a status the message already starts with. */
+export function withStatusCode(status: number, message: string): string {
+  return message.startsWith(String(status)) ? message : `${status} ${message}`;
+}
+
 /** Removes the key, bearer tokens and anything shaped like an OpenAI key from a message. */
 export function redactSecrets(text: string, apiKey: string | undefined): string {
   let out = text;

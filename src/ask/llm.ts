@@ -7,7 +7,13 @@
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { ChatOpenAI } from "@langchain/openai";
-import { apiKeyOrPlaceholder, describeServer, raceAbort, redactSecrets } from "../openai-server.js";
+import {
+  apiKeyOrPlaceholder,
+  describeServer,
+  raceAbort,
+  redactSecrets,
+  withStatusCode,
+} from "../openai-server.js";
 import { formatCitation } from "./citation.js";
 import { flagFromSources } from "./flag.js";
 import type { Answer, Answerer, Flag, Source } from "./index.js";
@@ -422,8 +428,7 @@ function classifyError(error: unknown, model: string): Classified {
 }
 
 function withStatus(status: number, message: string): string {
-  const text = message.startsWith(String(status)) ? message : `${status} ${message}`;
-  return `HTTP ${truncate(text, 160)}`;
+  return `HTTP ${truncate(withStatusCode(status, message), 160)}`;
 }
 
 function retryAfterFromHeaders(headers: unknown): number | undefined {

@@ -5,7 +5,12 @@
  */
 import { OpenAIEmbeddings } from "@langchain/openai";
 import { MichiError } from "../errors.js";
-import { apiKeyOrPlaceholder, describeServer, redactSecrets } from "../openai-server.js";
+import {
+  apiKeyOrPlaceholder,
+  describeServer,
+  redactSecrets,
+  withStatusCode,
+} from "../openai-server.js";
 
 export interface OpenAIEmbeddingsOptions {
   readonly model: string;
@@ -81,10 +86,7 @@ class CheckedOpenAIEmbeddings extends OpenAIEmbeddings {
     const status = typeof e?.status === "number" ? e.status : undefined;
     const message = typeof e?.message === "string" ? e.message : String(error);
     const line = (message.split("\n")[0] ?? "").trim();
-    let reason =
-      status === undefined
-        ? line
-        : `HTTP ${status}${line.startsWith(String(status)) ? line.slice(String(status).length) : ` ${line}`}`;
+    let reason = status === undefined ? line : `HTTP ${withStatusCode(status, line)}`;
     if (status === 401 || status === 403) reason += " (check the API key)";
     if (status === 404) reason += " (is the embedding model available on the server?)";
     return redactSecrets(reason, this.#apiKey).slice(0, 300);
