@@ -6,6 +6,9 @@ export function formatCitation(
   source: Pick<Source, "title" | "sectionPath" | "line">,
   language: Language = "en",
 ): string {
-  const where = [source.title, ...source.sectionPath].join(" › ");
+  // Indexes built before the parser dropped an H1 restating the title still have it first.
+  const path =
+    source.sectionPath[0] === source.title ? source.sectionPath.slice(1) : source.sectionPath;
+  const where = [source.title, ...path].join(" › ");
   return language === "ja" ? `${where}、${source.line}行目` : `${where}, line ${source.line}`;
 }

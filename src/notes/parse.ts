@@ -175,7 +175,6 @@ interface WalkState {
   /** Offsets (in `text`) where each body line starts. */
   readonly lineStarts: readonly number[];
   title: string;
-  titleFromH1: boolean;
   /** The headings the walk is under, outermost first: the last one at each level. */
   headingStack: CountedHeading[];
   readonly items: Item[];
@@ -199,7 +198,6 @@ export function parseNote(file: string, text: string): Note {
     body,
     lineStarts: findLineStarts(text, body.offset),
     title: fmTitle || h1Title || path.posix.basename(file).replace(/\.(md|markdown)$/i, ""),
-    titleFromH1: !fmTitle && h1Title !== "",
     headingStack: [],
     items: [],
     headings: [],
@@ -258,8 +256,9 @@ function walkBlocks(state: WalkState, blocks: readonly Block[]): void {
     switch (block.type) {
       case "heading": {
         const text = flatten(block.content);
-        // The H1 that named the note is its title, not a section.
-        if (block.depth === 1 && state.titleFromH1 && text === state.title) {
+        // An H1 that names the note (as its title, or restating the frontmatter's) is not a
+        // section: citations would say the title twice.
+        if (block.depth === 1 && text === state.title) {
           state.headingStack = [];
           break;
         }

@@ -117,6 +117,19 @@ describe("parseNote structure", () => {
     ]);
   });
 
+  it("does not repeat a frontmatter title that the H1 restates as a section", () => {
+    const note = parseNote(
+      "rust.md",
+      "---\ntitle: Rust learning log\n---\n# Rust learning log\n\n## Ownership\n\n- O moves\n",
+    );
+    expect(note.title).toBe("Rust learning log");
+    expect(note.items.map((i) => i.sectionPath)).toEqual([["Ownership"]]);
+    expect(note.headings.map((h) => h.path)).toEqual([["Ownership"]]);
+    // An H1 that differs from the frontmatter title is a real section.
+    const other = parseNote("a.md", "---\ntitle: Log\n---\n# Week 1\n\n- O x\n");
+    expect(other.items[0]?.sectionPath).toEqual(["Week 1"]);
+  });
+
   it("takes the title from frontmatter first, then the first H1, then the file name", () => {
     expect(parseNote("a.md", '---\ntitle: "FM title"\n---\n# H1 title\n').title).toBe("FM title");
     expect(parseNote("a.md", "# H1 title\n").title).toBe("H1 title");
