@@ -1,4 +1,5 @@
 /** The `michi` command line: global options and one module per subcommand. */
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { isMichiError } from "../errors.js";
 import { registerAsk } from "./commands/ask.js";
@@ -15,6 +16,7 @@ import { type CliIO, createContext, type GlobalOptions, writeLine } from "./cont
 export function buildProgram(io: CliIO): Command {
   const program = new Command("michi")
     .description("Answers questions from your known/unknown learning notes.")
+    .version(packageVersion(), "-V, --version", "print the michi version")
     .option("--notes <dir>", "notes directory (default: $MICHI_NOTES_DIR or notes/)")
     .option("--data <dir>", "index and history directory (default: $MICHI_DATA_DIR or .michi/)")
     .showHelpAfterError()
@@ -46,6 +48,12 @@ export function buildProgram(io: CliIO): Command {
       await runChat(ctx);
     });
   return program;
+}
+
+/** The version in package.json, two levels up from both src/cli/ and dist/cli/. */
+function packageVersion(): string {
+  const pkg = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(pkg) as { version: string }).version;
 }
 
 /** Runs the CLI; returns the exit code. Expected failures print one line, bugs print the stack. */
