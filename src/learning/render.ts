@@ -8,6 +8,7 @@ import type { Status } from "../notes/index.js";
 import type { AskedItem, Digest, DigestEvent, Progress } from "./digest.js";
 import type { Candidate } from "./match.js";
 import type { StatusChangeOutcome, StatusReport, UnknownOutcome } from "./service.js";
+import { formatLocalDateTime } from "./time.js";
 
 export type FormatFile = (file: string) => string;
 
@@ -161,10 +162,15 @@ export function renderDigest(digest: Digest, formatFile: FormatFile = identity):
 export function renderStatusReport(report: StatusReport): string {
   const { known, partial, unknown, unmarked } = report.items;
   const total = known + partial + unknown + unmarked;
+  // Stored times are UTC ISO strings; people read them in their own zone.
+  const local = (iso: string) => formatLocalDateTime(new Date(iso), report.timeZone);
+  const lastIngest = report.lastIngest
+    ? `${local(report.lastIngest)} (${report.timeZone})`
+    : "never";
   const lines = [
     `${report.notes} note${report.notes === 1 ? "" : "s"}, ${total} items: ✅ ${known} known, 🔺 ${partial} partial, ❓ ${unknown} unknown, 📝 ${unmarked} unmarked`,
-    `index: ${report.chunks} chunks, ${formatBytes(report.indexBytes)}; last ingest: ${report.lastIngest ?? "never"}`,
-    `history: ${report.history.events} events since ${report.history.baselineAt ?? "—"}; question log ${report.history.questionLog ? `on (${report.history.questions} questions)` : "off"}`,
+    `index: ${report.chunks} chunks, ${formatBytes(report.indexBytes)}; last ingest: ${lastIngest}`,
+    `history: ${report.history.events} events since ${report.history.baselineAt ? local(report.history.baselineAt) : "—"}; question log ${report.history.questionLog ? `on (${report.history.questions} questions)` : "off"}`,
   ];
   for (const w of report.warnings) lines.push(`warning: ${w.file}:${w.line}: ${w.message}`);
   return lines.join("\n");

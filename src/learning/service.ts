@@ -85,6 +85,8 @@ export interface StatusReport {
     readonly questions: number;
     readonly questionLog: boolean;
   };
+  /** The configured time zone (MICHI_TIMEZONE) the times above are shown in. */
+  readonly timeZone: string;
 }
 
 export interface DigestOptions {
@@ -326,6 +328,7 @@ export function createLearning(deps: LearningDeps): Learning {
           questions: h.questionCount(),
           questionLog: config.questionLog,
         },
+        timeZone,
       };
     },
     async recordDigestPost(post) {

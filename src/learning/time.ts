@@ -76,6 +76,12 @@ export function formatLocalDate(instant: Date, timeZone: string): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
 }
 
+/** `YYYY-MM-DD HH:MM` of the instant in `timeZone`, for people (status, logs). */
+export function formatLocalDateTime(instant: Date, timeZone: string): string {
+  const p = readLocalParts(instant, timeZone);
+  return `${formatLocalDate(instant, timeZone)} ${pad(p.hour)}:${pad(p.minute)}`;
+}
+
 /** Local midnight `days` days before (negative: after) the local day holding `instant`. */
 export function getStartOfLocalDay(instant: Date, timeZone: string, daysBack = 0): Date {
   const p = readLocalParts(instant, timeZone);
