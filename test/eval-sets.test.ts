@@ -1,0 +1,134 @@
+/**
+ * Guards the development eval data under eval/: every line parses, ids are unique, kinds and
+ * flags are known, every expected note exists in its vault, every expected item text is in
+ * the seed notes with the expected status, and each set keeps the size and spread it was
+ * written with (so a careless edit cannot quietly shrink what changes are judged by).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseNote } from "../src/notes/parse.js";
+
+const root = (rel: string) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
+
+const FLAGS = ["known", "partial", "unknown", "unmarked", "none"] as const;
+const KINDS = ["paraphrase", "title", "cross-lingual", "code", "none"] as const;
+type Kind = (typeof KINDS)[number];
+
+interface Line {
+  readonly id: string;
+  readonly q: string;
+  readonly flag: (typeof FLAGS)[number];
+  readonly kind: Kind;
+  readonly note?: string;
+  readonly expect?: string;
+}
+
+interface EvalSet {
+  readonly file: string;
+  /** Notes folder the `note` paths are relative to; null when the set expects item texts. */
+  readonly vault: string | null;
+  readonly idPrefix: string;
+  readonly minimums: Partial<Record<Kind, number>>;
+  readonly minTotal: number;
+  /** Distinct top-level folders the expected notes must spread over. */
+  readonly minFolders: number;
+}
+
+const SETS: readonly EvalSet[] = [
+  {
+    file: "eval/til-dev.jsonl",
+    vault: "eval/vaults/til",
+    idPrefix: "til-",
+    minimums: { paraphrase: 45, title: 8, "cross-lingual": 12, code: 3, none: 12 },
+    minTotal: 80,
+    minFolders: 30,
+  },
+];
+
+function readSet(file: string): Line[] {
+  const text = readFileSync(root(file), "utf8");
+  return text
+    .split("\n")
+    .map((raw, i) => ({ raw, i }))
+    .filter(({ raw }) => raw.trim() !== "")
+    .map(({ raw, i }) => {
+      try {
+        return JSON.parse(raw) as Line;
+      } catch (error) {
+        throw new Error(`${file}:${i + 1}: not valid JSON: ${(error as Error).message}`);
+      }
+    });
+}
+
+describe.each(SETS)("$file", (set) => {
+  const lines = readSet(set.file);
+
+  it("has well-formed lines with unique ids", () => {
+    const ids = new Set<string>();
+    for (const l of lines) {
+      const where = `${set.file} ${l.id}`;
+      expect(typeof l.id, where).toBe("string");
+      expect(l.id.startsWith(set.idPrefix), where).toBe(true);
+      expect(ids.has(l.id), `${where}: duplicate id`).toBe(false);
+      ids.add(l.id);
+      expect(l.q.trim().length, where).toBeGreaterThan(0);
+      expect(FLAGS, where).toContain(l.flag);
+      expect(KINDS, where).toContain(l.kind);
+      // A "none" question names nothing to find; every other question names exactly one target.
+      expect(l.flag === "none", where).toBe(l.kind === "none");
+      if (l.flag === "none") {
+        expect(l.note ?? l.expect, where).toBeUndefined();
+      } else if (set.vault !== null) {
+        expect(typeof l.note, where).toBe("string");
+      } else {
+        expect(typeof l.expect, where).toBe("string");
+      }
+    }
+  });
+
+  it("has no question twice", () => {
+    const seen = new Set<string>();
+    for (const l of lines) {
+      const key = l.q.trim().toLowerCase();
+      expect(seen.has(key), `${set.file} ${l.id}: repeats another question`).toBe(false);
+      seen.add(key);
+    }
+  });
+
+  it("meets its size and kind minimums", () => {
+    expect(lines.length).toBeGreaterThanOrEqual(set.minTotal);
+    for (const [kind, min] of Object.entries(set.minimums)) {
+      const n = lines.filter((l) => l.kind === kind).length;
+      expect(n, `${set.file}: ${kind} questions`).toBeGreaterThanOrEqual(min);
+    }
+  });
+
+  if (set.vault !== null) {
+    const vault = set.vault;
+    it("expects notes that exist in the vault, spread over its folders", () => {
+      const folders = new Set<string>();
+      for (const l of lines) {
+        if (l.note === undefined) continue;
+        expect(l.note.split("/"), `${l.id}: note path stays inside the vault`).not.toContain("..");
+        expect(l.note.endsWith(".md"), l.id).toBe(true);
+        const file = root(`${vault}/${l.note}`);
+        expect(existsSync(file) && statSync(file).isFile(), `${l.id}: ${l.note} exists`).toBe(true);
+        folders.add(l.note.split("/").length > 1 ? (l.note.split("/")[0] ?? ".") : ".");
+      }
+      expect(folders.size).toBeGreaterThanOrEqual(set.minFolders);
+    });
+  }
+});
+
+describe("the TIL vault copy", () => {
+  it("keeps its licence next to the notes", () => {
+    expect(readFileSync(root("eval/vaults/til/LICENSE"), "utf8")).toContain("MIT");
+  });
+
+  it("is parsed without tripping the note parser", () => {
+    const file = "unix/check-what-is-inside-a-zip-file.md";
+    const note = parseNote(file, readFileSync(root(`eval/vaults/til/${file}`), "utf8"));
+    expect(note.title).toBe("Check What Is Inside A Zip File");
+  });
+});
