@@ -10,10 +10,13 @@
  * - baseline: `fromDocuments` build, query latency, recall@10, save/load, the full rebuild a
  *   HNSWLib user needs after the same 1% edit.
  * Once per run: retrieval quality on the eval files over the seed notes (michi's `search` vs
- * the baseline's ranking of the same chunks) and the wall time of a cold `michi ask` process.
+ * the baseline's ranking of the same chunks), the development eval (each eval/ dev set over
+ * its vault, michi vs MiniSearch over whole notes, per kind: bench/dev-eval.ts) and the wall
+ * time of a cold `michi ask` process.
  *
  * Usage: tsx bench/run.ts [--items 1000,10000,100000] [--notes DIR] [--json] [--out DIR]
- *        [--queries 200] [--cold-runs 5] [--seed 1]
+ *        [--queries 200] [--cold-runs 5] [--seed 1] [--no-dev-eval]
+ *        tsx bench/run.ts --eval      (the development eval only)
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -43,6 +46,7 @@ import {
   saveBaseline,
   searchExactBaseline,
 } from "./baseline.js";
+import { type DevEvalRow, formatDevEval, runDevEval } from "./dev-eval.js";
 import { editFraction, generateNotes } from "./generate.js";
 import {
   type Cell,
@@ -97,6 +101,8 @@ export interface BenchOptions {
   readonly seed?: number;
   /** Progress lines (stderr by default). */
   readonly log?: (line: string) => void;
+  /** Run the development eval (eval/ dev sets over their vaults); default false. */
+  readonly devEval?: boolean;
 }
 
 export interface MichiResult {
@@ -212,6 +218,8 @@ export interface BenchReport {
   readonly totalMs: number;
   readonly sizes: readonly SizeResult[];
   readonly quality: readonly QualityRow[];
+  /** Development eval per set and kind, michi vs MiniSearch (empty when not run). */
+  readonly devEval: readonly DevEvalRow[];
   readonly coldAsk: ColdAskResult;
   readonly targets: readonly TargetCheck[];
 }
@@ -547,11 +555,11 @@ export async function measureQuality(work: string): Promise<QualityRow[]> {
   const embeddings = new LocalEmbeddings();
   const { store } = await buildBaseline(embeddings, toBaselineDocs(chunks));
   const k = 5;
-  const baselineSearch = async (q: string): Promise<Pick<Source, "text" | "status">[]> => {
+  const baselineSearch = async (q: string): Promise<Pick<Source, "text" | "status" | "file">[]> => {
     const hits = await store.similaritySearchWithScore(q, Math.min(k, chunks.length));
     return hits.flatMap(([doc]) => {
       const chunk = byId.get(String(doc.metadata.id));
-      return chunk ? [{ text: chunk.text, status: chunk.status }] : [];
+      return chunk ? [{ text: chunk.text, status: chunk.status, file: chunk.file }] : [];
     });
   };
   const rows: QualityRow[] = [];
@@ -828,6 +836,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     }
     log("quality on the eval files…");
     const quality = await measureQuality(work);
+    const devEval = options.devEval ? await runDevEval(ROOT, work, log) : [];
     log(`cold michi ask × ${coldRuns}…`);
     const coldAsk = await measureColdAsk(work, coldRuns);
     const cpus = os.cpus();
@@ -843,6 +852,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       totalMs: started(),
       sizes,
       quality,
+      devEval,
       coldAsk,
       targets: checkTargets(sizes.at(-1), quality, coldAsk),
     };
@@ -938,6 +948,7 @@ export function formatReport(report: BenchReport): string {
         `${q.michi.flagAccuracy.toFixed(3)} / ${q.baseline.flagAccuracy.toFixed(3)}`,
       ]),
     )}`,
+    ...(report.devEval.length > 0 ? [formatDevEval(report.devEval)] : []),
     `## cold ask\n${report.coldAsk.command} (${report.coldAsk.compiled ? "compiled dist/" : "TypeScript sources through tsx: the build is stale"})\nmedian ${ms(report.coldAsk.medianMs)} over ${report.coldAsk.runs.length} runs (${report.coldAsk.runs.map((r) => Math.round(r)).join(", ")} ms)`,
     `## targets\n${formatTable(
       ["target", "goal", "measured", "met"],
@@ -979,6 +990,8 @@ async function main(argv: string[]): Promise<void> {
       queries: { type: "string" },
       "cold-runs": { type: "string" },
       seed: { type: "string" },
+      eval: { type: "boolean", default: false },
+      "no-dev-eval": { type: "boolean", default: false },
       // Internal: one side of one size, in a child process.
       phase: { type: "string" },
       work: { type: "string" },
@@ -1005,6 +1018,18 @@ async function main(argv: string[]): Promise<void> {
     await writeFile(values.result, JSON.stringify(result));
     return;
   }
+  if (values.eval) {
+    const work = await mkdtemp(path.join(os.tmpdir(), "michi-dev-eval-"));
+    try {
+      const rows = await runDevEval(ROOT, work, (line) => process.stderr.write(`${line}\n`));
+      process.stdout.write(
+        values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatDevEval(rows)}\n`,
+      );
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    return;
+  }
   if (values.notes && !existsSync(values.notes))
     throw new MichiError(`--notes: no such directory: ${values.notes}`);
   const report = await runBench({
@@ -1013,6 +1038,7 @@ async function main(argv: string[]): Promise<void> {
     ...(values.queries ? { queries: parsePositive("queries", values.queries) } : {}),
     ...(values["cold-runs"] ? { coldRuns: parsePositive("cold-runs", values["cold-runs"]) } : {}),
     ...(values.seed ? { seed: parsePositive("seed", values.seed) } : {}),
+    devEval: !values["no-dev-eval"],
   });
   const text = formatReport(report);
   if (values.out) {

@@ -141,4 +141,26 @@ describe("michi eval", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("q.jsonl:2: flag");
   });
+
+  it("scores note-level questions per kind beside the MiniSearch baseline", async () => {
+    const file = path.join(ws.dir, "notes.jsonl");
+    writeFileSync(
+      file,
+      [
+        { id: "a", q: "DaemonSetって何?", note: "k8s-weekly-log-2.md", kind: "ja" },
+        { id: "b", q: "What is a PersistentVolumeClaim?", flag: "none", kind: "none" },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join("\n"),
+    );
+    const json = JSON.parse(
+      (await runInProcess(args("eval", "--json", "--baseline", file), { cwd: ws.dir })).stdout,
+    );
+    expect(json).toMatchObject({ n: 2, hit1: 1, hit10: 1, noneAccuracy: 1, falseNone: 0 });
+    expect(json.byKind.ja).toMatchObject({ n: 1, hit1: 1 });
+    expect(json.baseline).toMatchObject({ n: 2, hit1: 1 });
+    const text = (await runInProcess(args("eval", "--baseline", file), { cwd: ws.dir })).stdout;
+    expect(text).toMatch(/\| kind +\| n +\| hit@1\/3\/10 .*MiniSearch hit@1\/3\/10/);
+    expect(text).toMatch(/\| ja +\| 1 +\| 1\.00 \/ 1\.00 \/ 1\.00/);
+  });
 });

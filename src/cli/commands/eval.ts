@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { evaluate, parseEvalFile } from "../../ask/evaluate.js";
+import { type EvalFigures, type EvalReport, evaluate, parseEvalFile } from "../../ask/evaluate.js";
 import { MichiError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
@@ -8,29 +8,92 @@ import { writeLine } from "../context.js";
 export function registerEval(program: Command, ctx: CliContext): void {
   program
     .command("eval")
-    .description("report retrieval quality (hit@1, hit@3, MRR, flag accuracy) on an eval file")
-    .argument("<file>", "JSON Lines: {id, q, flag, expect}")
+    .description(
+      "report retrieval quality (hit@1/3/10, MRR, none-accuracy, false-none) on an eval file, per kind",
+    )
+    .argument("<file>", "JSON Lines: {id, q, flag?, expect?, note?, kind?} (docs/eval.md)")
     .option("--json", "print the report as JSON")
-    .option("-k <n>", "sources retrieved per question", "5")
-    .action(async (file: string, options: { json?: boolean; k: string }) => {
+    .option("--baseline", "also score MiniSearch over whole notes on the same questions")
+    .option("-k <n>", "sources retrieved per question", "10")
+    .action(async (file: string, options: { json?: boolean; baseline?: boolean; k: string }) => {
+      const k = Number(options.k);
+      if (!Number.isInteger(k) || k < 1) {
+        throw new MichiError(`-k: expected a positive whole number, got "${options.k}"`);
+      }
       const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
         throw new MichiError(`${file}: cannot read it (${error.code ?? error.message})`);
       });
       const questions = parseEvalFile(text, file);
       const app = ctx.app();
       await app.ingest();
-      const report = await evaluate(questions, (q) => app.search(q, Number(options.k)));
-      if (options.json) return writeLine(ctx.io.stdout, JSON.stringify(report));
-      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-      writeLine(
-        ctx.io.stdout,
-        `${report.n} questions: hit@1 ${pct(report.hit1)}, hit@3 ${pct(report.hit3)}, MRR ${report.mrr.toFixed(3)}, flag accuracy ${pct(report.flagAccuracy)}`,
-      );
-      for (const f of report.failures) {
-        writeLine(
-          ctx.io.stdout,
-          `  ✗ ${f.id} ${f.q} — flag ${f.flag} (expected ${f.expectedFlag})${f.expect ? `, expected source at rank ${f.rank ?? "—"}` : ""}${f.top ? `; top: ${f.top.slice(0, 50)}` : ""}`,
-        );
+      const report = await evaluate(questions, (q) => app.search(q, k));
+      let baseline: EvalReport | undefined;
+      if (options.baseline) {
+        const { buildNoteBaseline } = await import("../../ask/note-baseline.js");
+        const engine = await buildNoteBaseline(app.config.notesDir);
+        baseline = await evaluate(questions, async (q) => engine.search(q, k));
       }
+      if (options.json) {
+        const json = baseline ? { ...report, baseline: withoutFailures(baseline) } : report;
+        return writeLine(ctx.io.stdout, JSON.stringify(json));
+      }
+      for (const line of formatEvalReport(report, baseline)) writeLine(ctx.io.stdout, line);
     });
+}
+
+function withoutFailures(report: EvalReport): Omit<EvalReport, "failures"> {
+  const { failures: _failures, ...rest } = report;
+  return rest;
+}
+
+const f3 = (x: number) => x.toFixed(2);
+
+/** hit@1/3/10 and MRR cells; dashes for a group with no answerable question. */
+function hits(f: EvalFigures): [string, string] {
+  if (f.answerable === 0) return ["—", "—"];
+  return [`${f3(f.hit1)} / ${f3(f.hit3)} / ${f3(f.hit10)}`, f3(f.mrr)];
+}
+
+/** The report as text: a table (overall, then per kind), then the failures. */
+export function formatEvalReport(report: EvalReport, baseline?: EvalReport): string[] {
+  const rows: [string, EvalFigures, EvalFigures | undefined][] = [
+    ["all", report, baseline],
+    ...Object.entries(report.byKind).map(
+      ([kind, figures]) =>
+        [kind, figures, baseline?.byKind[kind]] as [string, EvalFigures, EvalFigures | undefined],
+    ),
+  ];
+  const header = [
+    "kind",
+    "n",
+    "hit@1/3/10",
+    "MRR",
+    "none-acc",
+    "false-none",
+    ...(baseline ? ["MiniSearch hit@1/3/10", "MRR"] : []),
+  ];
+  const table = rows.map(([kind, m, b]) => [
+    kind,
+    String(m.n),
+    ...hits(m),
+    m.unanswerable > 0 ? f3(m.noneAccuracy) : "—",
+    m.answerable > 0 ? f3(m.falseNone) : "—",
+    ...(b ? hits(b) : []),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  const out = [
+    `${report.n} questions: hit@1 ${f3(report.hit1)}, hit@3 ${f3(report.hit3)}, hit@10 ${f3(report.hit10)}, MRR ${f3(report.mrr)}, none-accuracy ${f3(report.noneAccuracy)}, false-none ${f3(report.falseNone)}, flag accuracy ${f3(report.flagAccuracy)}`,
+    line(header),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...table.map(line),
+  ];
+  for (const f of report.failures) {
+    const expected = f.note ?? f.expect;
+    out.push(
+      `  ✗ ${f.id} ${f.q} — flag ${f.flag} (expected ${f.expectedFlag})${expected ? `, expected ${f.note ? "note" : "source"} at rank ${f.rank ?? "—"}` : ""}${f.top ? `; top: ${f.topNote ?? ""} ${f.top.slice(0, 50)}` : ""}`,
+    );
+  }
+  return out;
 }
