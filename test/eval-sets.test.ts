@@ -40,9 +40,9 @@ const SETS: readonly EvalSet[] = [
     file: "eval/til-dev.jsonl",
     vault: "eval/vaults/til",
     idPrefix: "til-",
-    minimums: { paraphrase: 45, title: 8, "cross-lingual": 12, code: 3, none: 12 },
-    minTotal: 80,
-    minFolders: 30,
+    minimums: { paraphrase: 70, title: 25, "cross-lingual": 35, code: 10, none: 35 },
+    minTotal: 170,
+    minFolders: 40,
   },
 ];
 
