@@ -44,6 +44,14 @@ const SETS: readonly EvalSet[] = [
     minTotal: 170,
     minFolders: 40,
   },
+  {
+    file: "eval/seed-dev.jsonl",
+    vault: null,
+    idPrefix: "seed-",
+    minimums: { paraphrase: 15, "cross-lingual": 15, none: 8 },
+    minTotal: 40,
+    minFolders: 0,
+  },
 ];
 
 function readSet(file: string): Line[] {
@@ -104,7 +112,23 @@ describe.each(SETS)("$file", (set) => {
     }
   });
 
-  if (set.vault !== null) {
+  if (set.vault === null) {
+    it("expects item texts of the seed notes, with the item's status as the flag", () => {
+      const seed = parseNote(
+        "k8s-weekly-log-2.md",
+        readFileSync(root("notes/k8s-weekly-log-2.md"), "utf8"),
+      );
+      for (const l of lines) {
+        if (l.expect === undefined) continue;
+        const items = seed.items.filter((item) => item.text.includes(l.expect ?? ""));
+        expect(items.length, `${l.id}: "${l.expect}" is in an item`).toBeGreaterThan(0);
+        expect(
+          items.map((item) => item.status),
+          `${l.id}: status of "${l.expect}"`,
+        ).toContain(l.flag);
+      }
+    });
+  } else {
     const vault = set.vault;
     it("expects notes that exist in the vault, spread over its folders", () => {
       const folders = new Set<string>();
