@@ -116,7 +116,7 @@ describe.each(SETS)("$file", (set) => {
     it("expects item texts of the seed notes, with the item's status as the flag", () => {
       const seed = parseNote(
         "k8s-weekly-log-2.md",
-        readFileSync(root("notes/k8s-weekly-log-2.md"), "utf8"),
+        readFileSync(root("test/fixtures/notes/k8s-weekly-log-2.md"), "utf8"),
       );
       for (const l of lines) {
         if (l.expect === undefined) continue;
