@@ -45,6 +45,14 @@ const SETS: readonly EvalSet[] = [
     minFolders: 40,
   },
   {
+    file: "eval/ja-dev.jsonl",
+    vault: "eval/vaults/ja-notes",
+    idPrefix: "ja-",
+    minimums: { paraphrase: 30, title: 8, "cross-lingual": 20, none: 12 },
+    minTotal: 60,
+    minFolders: 12,
+  },
+  {
     file: "eval/seed-dev.jsonl",
     vault: null,
     idPrefix: "seed-",
@@ -141,6 +149,18 @@ describe.each(SETS)("$file", (set) => {
         folders.add(l.note.split("/").length > 1 ? (l.note.split("/")[0] ?? ".") : ".");
       }
       expect(folders.size).toBeGreaterThanOrEqual(set.minFolders);
+    });
+
+    it("expects item texts, where named, with that item's status as the flag", () => {
+      for (const l of lines) {
+        if (l.note === undefined || l.expect === undefined) continue;
+        const note = parseNote(l.note, readFileSync(root(`${vault}/${l.note}`), "utf8"));
+        const items = note.items.filter((item) => item.text.includes(l.expect ?? ""));
+        expect(
+          items.map((item) => item.status),
+          `${l.id}: "${l.expect}"`,
+        ).toContain(l.flag);
+      }
     });
   }
 });
