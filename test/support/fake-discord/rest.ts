@@ -351,7 +351,8 @@ function editMessage(
     );
   }
   if (typeof body.flags === "number") {
-    message.flags = (message.flags & (64 | 128)) | body.flags;
+    // Ephemerality is fixed when a message is created; an edit cannot add or remove it.
+    message.flags = (message.flags & (64 | 128)) | (body.flags & ~(64 | 128));
   }
   message.flags &= ~128;
   if (body.allowed_mentions !== undefined || body.content !== undefined) {

@@ -1,0 +1,325 @@
+/**
+ * The fake Discord server in the flows a bot goes through: chat in a thread, menus, modals,
+ * webhook rules, injected failures, session loss. Real discord.js Client throughout.
+ */
+import { once } from "node:events";
+import {
+  ActionRowBuilder,
+  Client,
+  type DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  MessageFlags,
+  ModalBuilder,
+  StringSelectMenuBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+} from "discord.js";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  startFakeDiscord,
+} from "../support/fake-discord/index.js";
+
+let fake: FakeDiscord | undefined;
+let client: Client | undefined;
+
+afterEach(async () => {
+  await client?.destroy();
+  client = undefined;
+  await fake?.close();
+  fake = undefined;
+});
+
+const CHAT_INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.MessageContent,
+];
+
+async function connect(
+  options: FakeDiscordOptions = {},
+  intents: GatewayIntentBits[] = [GatewayIntentBits.Guilds],
+): Promise<{ fake: FakeDiscord; client: Client }> {
+  fake = await startFakeDiscord(options);
+  client = new Client({ intents, rest: { api: fake.apiUrl }, allowedMentions: { parse: [] } });
+  const ready = once(client, Events.ClientReady);
+  await client.login("fake-bot-token");
+  await ready;
+  return { fake, client };
+}
+
+function onInteraction(
+  c: Client,
+  handler: (interaction: Interaction) => Promise<unknown>,
+): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  return new Promise((resolve) => {
+    c.once(Events.InteractionCreate, (interaction) => {
+      handler(interaction)
+        .catch((error: unknown) => errors.push(error))
+        .finally(() => resolve(errors));
+    });
+  });
+}
+
+describe("fake Discord flows", () => {
+  it("chat: a mention starts a thread from the message, typing, a reply, and history in the thread", async () => {
+    const { fake, client } = await connect({}, CHAT_INTENTS);
+    const replies: Promise<unknown>[] = [];
+    client.on(Events.MessageCreate, (message) => {
+      if (message.author.bot) return;
+      replies.push(
+        (async () => {
+          if (message.channel.isThread()) {
+            await message.channel.sendTyping();
+            const history = await message.channel.messages.fetch({ limit: 10 });
+            await message.channel.send({ content: `thread has ${history.size} messages` });
+            return;
+          }
+          const thread = await message.startThread({ name: message.content.slice(0, 100) });
+          await thread.sendTyping();
+          await thread.send({ content: "answer in the thread" });
+        })(),
+      );
+    });
+    const question = await fake.userMessage("DaemonSetって何?", { mentionsBot: true });
+    await fake.waitForMessage((m) => m.content === "answer in the thread");
+    const thread = fake.channel(question.id);
+    expect(thread?.type).toBe(11);
+    expect(thread?.parentId).toBe(fake.channelId);
+    expect(fake.message(question.id)?.threadId).toBe(question.id);
+    await fake.waitForRequest((r) => r.route === "POST /channels/:channel/typing");
+
+    await fake.userMessage("それは？", { channelId: question.id });
+    // Starter (type 21), the bot's answer, the follow-up.
+    await fake.waitForMessage((m) => m.content === "thread has 3 messages");
+    await Promise.all(replies);
+    const history = fake.requests.find((r) => r.route === "GET /channels/:channel/messages");
+    expect(history?.query).toEqual({ limit: "10" });
+    expect(fake.messagesWithoutSafeMentions()).toEqual([]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("rejects a second thread on the same message (160004) and a 101-character thread name", async () => {
+    const { fake, client } = await connect({}, CHAT_INTENTS);
+    const question = await fake.userMessage("q");
+    const channel = await client.channels.fetch(fake.channelId);
+    if (!channel?.isTextBased() || channel.isDMBased() || channel.isThread())
+      throw new Error("text channel");
+    const message = await channel.messages.fetch(question.id);
+    await message.startThread({ name: "first" });
+    const again = await client.rest
+      .post(`/channels/${fake.channelId}/messages/${question.id}/threads`, {
+        body: { name: "second" },
+      })
+      .catch((e: unknown) => e);
+    expect((again as DiscordAPIError).code).toBe(160004);
+    const other = await fake.userMessage("q2");
+    const longName = await client.rest
+      .post(`/channels/${fake.channelId}/messages/${other.id}/threads`, {
+        body: { name: "n".repeat(101) },
+      })
+      .catch((e: unknown) => e);
+    expect((longName as DiscordAPIError).code).toBe(50035);
+    expect(fake.violations).toHaveLength(2);
+  });
+
+  it("a select menu, a message context menu and a modal reach the client with their data", async () => {
+    const { fake, client } = await connect();
+    const channel = await client.channels.fetch(fake.channelId);
+    if (!channel?.isSendable()) throw new Error("channel not sendable");
+    await channel.send({
+      content: "which one?",
+      components: [
+        new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(
+          new StringSelectMenuBuilder()
+            .setCustomId("pick")
+            .addOptions(
+              { label: "Pod関連 › DaemonSet", value: "item-1" },
+              { label: "CNI", value: "item-2" },
+            ),
+        ),
+      ],
+    });
+    const [menu] = fake.messages();
+    if (!menu) throw new Error("no menu");
+    const picked = onInteraction(client, async (interaction) => {
+      if (!interaction.isStringSelectMenu()) throw new Error("expected a select menu");
+      await interaction.update({
+        content: `picked ${interaction.values.join(",")}`,
+        components: [],
+      });
+    });
+    await fake.selectMenu("pick", ["item-2"], menu);
+    expect(await picked).toEqual([]);
+    expect(fake.message(menu.id)?.content).toBe("picked item-2");
+    await expect(fake.selectMenu("pick", ["item-9"], menu)).rejects.toThrow(
+      /no select menu|offers no value/,
+    );
+
+    const asked = onInteraction(client, async (interaction) => {
+      if (!interaction.isMessageContextMenuCommand()) throw new Error("expected a context menu");
+      await interaction.reply({ content: `about: ${interaction.targetMessage.content}` });
+    });
+    const context = await fake.messageContextMenu("Ask michi", { content: "Podとは" });
+    expect(await asked).toEqual([]);
+    expect((await context.waitForOriginal()).content).toBe("about: Podとは");
+
+    const modalShown = onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.showModal(
+        new ModalBuilder()
+          .setCustomId("unknown-modal")
+          .setTitle("Add an unknown")
+          .addComponents(
+            new ActionRowBuilder<TextInputBuilder>().addComponents(
+              new TextInputBuilder()
+                .setCustomId("topic")
+                .setLabel("Topic")
+                .setStyle(TextInputStyle.Short),
+            ),
+          ),
+      );
+    });
+    const command = await fake.slashCommand("unknown");
+    expect(await modalShown).toEqual([]);
+    expect((await command.response()).type).toBe(9);
+    const submitted = onInteraction(client, async (interaction) => {
+      if (!interaction.isModalSubmit()) throw new Error("expected a modal submit");
+      await interaction.reply({
+        content: `added ${interaction.fields.getTextInputValue("topic")}`,
+        flags: MessageFlags.Ephemeral,
+      });
+    });
+    const submit = await fake.modalSubmit("unknown-modal", { topic: "Service Mesh" });
+    expect(await submitted).toEqual([]);
+    expect(submit.original()?.content).toBe("added Service Mesh");
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("the first followup after a deferral fills the loading message, like Discord", async () => {
+    const { fake, client } = await connect();
+    const handled = onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await interaction.followUp({ content: "first" });
+      await interaction.followUp({ content: "second" });
+    });
+    const handle = await fake.slashCommand("status");
+    expect(await handled).toEqual([]);
+    expect(handle.original()?.content).toBe("first");
+    expect(handle.original()?.ephemeral).toBe(true);
+    expect(handle.followups().map((m) => m.content)).toEqual(["second"]);
+  });
+
+  it("webhook calls before a callback get 10015, after 15 minutes 50027; a never-answered interaction is a violation", async () => {
+    let clock = Date.now();
+    const { fake, client } = await connect({ now: () => clock, interactionDeadlineMs: 300 });
+    const early = onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await client.rest.post(`/webhooks/${fake.applicationId}/${interaction.token}`, {
+        body: { content: "too early", allowed_mentions: { parse: [] } },
+        auth: false,
+      });
+    });
+    const unanswered = await fake.slashCommand("ask", { question: "x" });
+    const [error] = await early;
+    expect((error as DiscordAPIError).code).toBe(10015);
+    await expect(unanswered.response()).rejects.toThrow(/not acknowledged within 300 ms/);
+    expect(fake.violations).toEqual([
+      expect.stringMatching(/not acknowledged yet/),
+      expect.stringMatching(/was not acknowledged within 300 ms/),
+    ]);
+
+    let interactionToken = "";
+    const answered = onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      interactionToken = interaction.token;
+      await interaction.deferReply();
+    });
+    await fake.slashCommand("ask", { question: "y" });
+    expect(await answered).toEqual([]);
+    clock += 15 * 60_000 + 1;
+    const late = await client.rest
+      .patch(`/webhooks/${fake.applicationId}/${interactionToken}/messages/@original`, {
+        body: { content: "late", allowed_mentions: { parse: [] } },
+        auth: false,
+      })
+      .catch((e: unknown) => e);
+    expect((late as DiscordAPIError).code).toBe(50027);
+    expect(fake.violations).toHaveLength(3);
+  });
+
+  it("failNext injects a 429 the client waits out and a 500 it retries", async () => {
+    const { fake, client } = await connect();
+    const channel = await client.channels.fetch(fake.channelId);
+    if (!channel?.isSendable()) throw new Error("channel not sendable");
+    fake.failNext("POST /channels/:id/messages", 429);
+    fake.failNext("POST /channels/:id/messages", 500);
+    await channel.send({ content: "eventually" });
+    const posts = fake.requests.filter((r) => r.route === "POST /channels/:channel/messages");
+    expect(posts.map((r) => r.status)).toEqual([429, 500, 200]);
+    expect(posts[0]?.injected).toBe(true);
+    expect(fake.messages().map((m) => m.content)).toEqual(["eventually"]);
+  });
+
+  it("an invalidated session makes the client IDENTIFY again; an abrupt close (1006) resumes", async () => {
+    const { fake, client } = await connect();
+    fake.invalidateSession();
+    await fake.waitForReady();
+    await expectEventually(() => fake.gateway.identifies === 2);
+    expect(fake.gateway.intents).toEqual([GatewayIntentBits.Guilds, GatewayIntentBits.Guilds]);
+
+    fake.dropConnection(1006);
+    await fake.waitForResume(1, 20_000);
+    const handled = onInteraction(client, async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply({ content: "back" });
+    });
+    const handle = await fake.slashCommand("status");
+    expect(await handled).toEqual([]);
+    expect((await handle.response()).data?.content).toBe("back");
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("an unknown route is a 404 and an 'unhandled route' violation; REST without a token is 401", async () => {
+    const { fake, client } = await connect();
+    const missing = await client.rest.get("/guilds/1/audit-logs").catch((e: unknown) => e);
+    expect((missing as DiscordAPIError).status).toBe(404);
+    const anonymous = await fetch(`${fake.apiUrl}/v10/users/@me`, {
+      headers: { "user-agent": "DiscordBot (x, 1)" },
+    });
+    expect(anonymous.status).toBe(401);
+    expect(fake.violations).toEqual([
+      expect.stringMatching(/unhandled route GET \/guilds\/1\/audit-logs/),
+      expect.stringMatching(/Authorization/),
+    ]);
+  });
+
+  it("uses the registered option types when dispatching a registered command", async () => {
+    const { fake, client } = await connect();
+    await client.rest.put(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`, {
+      body: [
+        { name: "mark", description: "d", options: [{ type: 4, name: "pick", description: "p" }] },
+      ],
+    });
+    const handled = onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.reply({ content: `pick=${interaction.options.getInteger("pick")}` });
+    });
+    const handle = await fake.slashCommand("mark", { pick: 2 });
+    expect(await handled).toEqual([]);
+    expect(handle.original()?.content).toBe("pick=2");
+    expect(fake.violations).toEqual([]);
+  });
+});
+
+async function expectEventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
