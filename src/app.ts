@@ -6,16 +6,26 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Turn } from "./ask/condense.js";
 import { extractiveAnswerer } from "./ask/extractive.js";
-import type { Answer, Answerer, Source } from "./ask/index.js";
+import type { Answer, Answerer, AnswerOptions, Source } from "./ask/index.js";
 import { KeywordIndex } from "./ask/keyword.js";
 import { retrieve } from "./ask/retrieve.js";
 import type { Config } from "./config.js";
+import { createDeadline, type Deadline, formatSeconds } from "./deadline.js";
+import { MichiError } from "./errors.js";
 import { embedTextOf } from "./index/chunk.js";
 import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.js";
 import { LocalEmbeddings } from "./index/local-embeddings.js";
 import { withIngestLock } from "./index/lock.js";
-import { type EmbedderInfo, openStore, type Store, type StoredChunk } from "./index/store.js";
+import type { AbortableEmbeddings } from "./index/openai-embeddings.js";
+import {
+  type EmbedderInfo,
+  openStore,
+  readBuiltEmbedder,
+  type Store,
+  type StoredChunk,
+} from "./index/store.js";
 import { createLearning, type Learning } from "./learning/service.js";
+import { raceAbort } from "./openai-server.js";
 
 export interface AskOptions {
   /** How many sources to retrieve. */
@@ -60,6 +70,13 @@ export interface AppDeps {
 
 export const DEFAULT_K = 5;
 
+/** An ingest whose embedding calls end when `signal` aborts (the answer deadline). */
+interface BoundedIngestOptions extends IngestRunOptions {
+  readonly signal?: AbortSignal;
+  /** Receives the embedder's first failure. */
+  readonly failures?: { error: unknown };
+}
+
 export function createApp(config: Config, deps: AppDeps = {}): App {
   let storePromise: Promise<Store> | null = null;
   let embedderPromise: Promise<{ embedder: EmbeddingsInterface; info: EmbedderInfo }> | null = null;
@@ -67,13 +84,22 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   let keyword: { revision: number; index: KeywordIndex } | null = null;
   let rebuildNext = false;
 
-  const embedder = () => {
-    embedderPromise ??= createEmbedder(config, deps);
+  const embedder = (probe = false) => {
+    if (probe) embedderPromise = null;
+    if (embedderPromise === null) {
+      const created = createEmbedder(config, deps, probe);
+      // A server that was down at start may be back for the next command (the bot lives long).
+      created.catch(() => {
+        if (embedderPromise === created) embedderPromise = null;
+      });
+      embedderPromise = created;
+    }
     return embedderPromise;
   };
 
   const openConfiguredStore = async (rebuild: boolean) => {
-    const { info } = await embedder();
+    // A rebuild asks the server for its dimension again instead of trusting the old index.
+    const { info } = await embedder(rebuild);
     return openStore(config.dataDir, info, { rebuild });
   };
 
@@ -121,17 +147,29 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   };
 
   /** Offline there is no model to rewrite a follow-up, so it is searched as it stands. */
-  const condense = async (question: string, history: readonly Turn[]): Promise<string> => {
+  const condense = async (
+    question: string,
+    history: readonly Turn[],
+    deadline: Deadline,
+  ): Promise<string> => {
     if (!config.chat || history.length === 0) return question;
     const [{ condenseQuestion }, { createChatModel }] = await Promise.all([
       import("./ask/condense.js"),
       import("./ask/llm.js"),
     ]);
     const chat = createChatModel({ model: config.chat.model, ...openaiOptions(config) }, false);
-    return condenseQuestion({ chat, timeoutMs: config.chat.timeoutMs }, history, question);
+    return condenseQuestion(
+      {
+        chat,
+        timeoutMs: Math.min(config.chat.timeoutMs, deadline.remainingMs()),
+        signal: deadline.signal,
+      },
+      history,
+      question,
+    );
   };
 
-  const ingestNow = async (options: IngestRunOptions = {}) => {
+  const ingestNow = async (options: BoundedIngestOptions = {}) => {
     if (options.rebuild || rebuildNext) {
       (await store()).close();
       storePromise = openConfiguredStore(true);
@@ -139,10 +177,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     }
     const s = await freshStore();
     s.removeStrayFiles();
+    const e = (await embedder()).embedder;
     return ingest({
       notesDir: config.notesDir,
       store: s,
-      embedder: (await embedder()).embedder,
+      embedder: options.signal ? bounded(e, options.signal, options.failures) : e,
       ...(options.only ? { only: options.only } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -151,7 +190,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   // One ingest at a time, each followed by its history record: concurrent commands (learned,
   // ask) must not interleave store commits or status diffs.
   let ingestQueue: Promise<unknown> = Promise.resolve();
-  const runIngest = (options: IngestRunOptions = {}): Promise<IngestSummary> => {
+  const runIngest = (options: BoundedIngestOptions = {}): Promise<IngestSummary> => {
     const run = ingestQueue.then(() =>
       withIngestLock(config.dataDir, async () => {
         const summary = await ingestNow(options);
@@ -164,22 +203,71 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     return run;
   };
 
-  const search = async (question: string, k = DEFAULT_K): Promise<Source[]> => {
+  /**
+   * Ranked relevant sources. With a deadline, a query embedding that fails or outlasts it gives
+   * way to keyword retrieval alone, with a notice; without one, its failure is the caller's.
+   */
+  const retrieveSources = async (
+    question: string,
+    k: number,
+    deadline?: Deadline,
+  ): Promise<{ sources: Source[]; notices: string[] }> => {
     const s = await freshStore();
-    const hits = await retrieve(
-      question,
-      {
-        embedder: (await embedder()).embedder,
-        searchVectors: (vector, n) => s.searchVectors(vector, n),
-        keyword: keywordIndex(s),
-      },
-      { k },
-    );
+    const e = (await embedder()).embedder;
+    const deps = {
+      searchVectors: (vector: number[], n: number) => s.searchVectors(vector, n),
+      keyword: keywordIndex(s),
+    };
+    const notices: string[] = [];
+    let hits: Awaited<ReturnType<typeof retrieve>>;
+    if (deadline === undefined || e instanceof LocalEmbeddings) {
+      hits = await retrieve(question, { embedder: e, ...deps }, { k });
+    } else {
+      const failures = { error: null as unknown };
+      try {
+        hits = await retrieve(
+          question,
+          { embedder: bounded(e, deadline.signal, failures), ...deps },
+          { k },
+        );
+      } catch (error) {
+        if (failures.error === null) throw error;
+        notices.push(
+          `embedding server unavailable: answered from keyword search (${describeFailure(failures.error, deadline)})`,
+        );
+        hits = await retrieve(question, { embedder: null, ...deps }, { k });
+      }
+    }
     const chunks = new Map(s.getChunks(hits.map((h) => h.id)).map((c) => [c.id, c]));
-    return hits.flatMap((hit) => {
+    const sources = hits.flatMap((hit) => {
       const c = chunks.get(hit.id);
       return c ? [toSource(c, hit.score)] : [];
     });
+    return { sources, notices };
+  };
+
+  const search = async (question: string, k = DEFAULT_K): Promise<Source[]> =>
+    (await retrieveSources(question, k)).sources;
+
+  /**
+   * The ingest before an answer. A remote embedder gets the answer's deadline; when it fails,
+   * the answer comes from the last committed index (if there is one) with a notice.
+   */
+  const ingestBeforeAnswer = async (deadline: Deadline): Promise<string[]> => {
+    if (config.embeddings !== "openai" || deps.embedder) {
+      await runIngest();
+      return [];
+    }
+    const failures = { error: null as unknown };
+    try {
+      await runIngest({ signal: deadline.signal, failures });
+      return [];
+    } catch (error) {
+      if (failures.error === null || (await freshStore()).chunkCount() === 0) throw error;
+      return [
+        `notes changed since the last index, but the embedding server is unavailable (${describeFailure(failures.error, deadline)}); answered from the last index: run michi ingest`,
+      ];
+    }
   };
 
   const learning = createLearning({
@@ -195,14 +283,24 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     ingest: runIngest,
     search,
     async ask(question, options = {}) {
-      if (!options.skipIngest) await runIngest();
-      const standalone = await condense(question, options.history ?? []);
-      const sources = await search(standalone, options.k ?? DEFAULT_K);
+      const deadline = createDeadline(config.answerDeadlineMs);
+      const notices = options.skipIngest ? [] : await ingestBeforeAnswer(deadline);
+      const standalone = await condense(question, options.history ?? [], deadline);
+      const found = await retrieveSources(standalone, options.k ?? DEFAULT_K, deadline);
+      notices.push(...found.notices);
       const a = await answerer();
-      const answer =
+      const answered =
         options.onToken && "stream" in a && typeof a.stream === "function"
-          ? await (a.stream as StreamingAnswerer["stream"])(question, sources, options.onToken)
-          : await a.answer(question, sources);
+          ? await (a.stream as StreamingAnswerer["stream"])(
+              question,
+              found.sources,
+              options.onToken,
+              { deadline },
+            )
+          : await a.answer(question, found.sources, { deadline });
+      const answer = notices.length
+        ? { ...answered, notices: [...notices, ...answered.notices] }
+        : answered;
       await learning.logQuestion(answer);
       return answer;
     },
@@ -224,7 +322,46 @@ interface StreamingAnswerer extends Answerer {
     question: string,
     sources: readonly Source[],
     onToken: (token: string) => void,
+    options?: AnswerOptions,
   ): Promise<Answer>;
+}
+
+/**
+ * The embedder with every call cut short when `signal` aborts; `failures.error` keeps the first
+ * failure, so a caller can tell the embedder's fault from any other.
+ */
+function bounded(
+  embedder: EmbeddingsInterface,
+  signal: AbortSignal,
+  failures: { error: unknown } = { error: null },
+): EmbeddingsInterface {
+  const note = (error: unknown): never => {
+    failures.error ??= error ?? new Error("embedding failed");
+    throw error;
+  };
+  if (isAbortable(embedder)) {
+    return {
+      embedQuery: (text) => embedder.embedQueryWithin(text, signal).catch(note),
+      embedDocuments: (texts) => embedder.embedDocumentsWithin(texts, signal).catch(note),
+    };
+  }
+  return {
+    embedQuery: (text) => raceAbort(embedder.embedQuery(text), signal).catch(note),
+    embedDocuments: (texts) => raceAbort(embedder.embedDocuments(texts), signal).catch(note),
+  };
+}
+
+function isAbortable(embedder: object): embedder is AbortableEmbeddings {
+  return "embedQueryWithin" in embedder && "embedDocumentsWithin" in embedder;
+}
+
+/** One line on why the query embedding failed, without repeating "Embedding failed". */
+function describeFailure(error: unknown, deadline: Deadline): string {
+  if (deadline.signal.aborted && !(error instanceof MichiError)) {
+    return `no reply within the answer deadline (${formatSeconds(deadline.totalMs)})`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split("\n")[0] ?? "").replace(/^Embedding failed \((.*?)\): /, "$1: ");
 }
 
 export function toSource(chunk: StoredChunk, score: number): Source {
@@ -242,7 +379,7 @@ export function toSource(chunk: StoredChunk, score: number): Source {
   };
 }
 
-async function createEmbedder(config: Config, deps: AppDeps) {
+async function createEmbedder(config: Config, deps: AppDeps, probe: boolean) {
   if (deps.embedder) {
     const info = deps.embedder.info ?? {
       name: "custom",
@@ -254,11 +391,20 @@ async function createEmbedder(config: Config, deps: AppDeps) {
     const { createOpenAIEmbeddings } = await import("./index/openai-embeddings.js");
     const embedder = createOpenAIEmbeddings({
       model: config.embeddingModel,
+      timeoutMs: config.requestTimeoutMs,
       ...openaiOptions(config),
     });
-    // The server decides the dimension; one probe tells it, so a mismatch triggers a rebuild.
+    const name = `openai:${config.embeddingModel}`;
+    // The index remembers the dimension, so commands need no server round trip to open it
+    // (and still answer while the server is down). Without an index, or on a rebuild, the
+    // server decides: one probe tells it.
+    const built = probe ? undefined : readBuiltEmbedder(config.dataDir);
+    if (built?.name === name) {
+      embedder.expectDimensions(built.dimensions);
+      return { embedder, info: built };
+    }
     const dimensions = (await embedder.embedQuery("dimension probe")).length;
-    return { embedder, info: { name: `openai:${config.embeddingModel}`, dimensions } };
+    return { embedder, info: { name, dimensions } };
   }
   const embedder = new LocalEmbeddings();
   return {

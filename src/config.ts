@@ -56,8 +56,10 @@ const EnvSchema = z.object({
   MICHI_CHAT_MODEL: optionalString,
   /** Adds a clearly labelled general-knowledge paragraph to unknown / none LLM answers. */
   MICHI_GENERAL_KNOWLEDGE: flag(false),
-  /** Seconds an LLM call may take before falling back to the extractive answer. */
+  /** Seconds one request to the model server (chat or embeddings) may take. */
   MICHI_LLM_TIMEOUT: positiveInt(20),
+  /** Seconds a whole answer may take (rewrite, embedding, model, retries) before falling back. */
+  MICHI_ANSWER_DEADLINE: positiveInt(25),
   /** Record every answered question (for the digest). */
   MICHI_QUESTION_LOG: flag(true),
   OPENAI_API_KEY: optionalString,
@@ -94,6 +96,10 @@ export interface Config {
   readonly embeddingModel: string;
   /** Set when answers should come from an LLM. */
   readonly chat: { readonly model: string; readonly timeoutMs: number } | null;
+  /** Per request to the model server, chat or embeddings. */
+  readonly requestTimeoutMs: number;
+  /** The whole answer, every model call and retry included. */
+  readonly answerDeadlineMs: number;
   readonly generalKnowledge: boolean;
   readonly questionLog: boolean;
   readonly openai: { readonly apiKey: string | undefined; readonly baseURL: string | undefined };
@@ -160,6 +166,8 @@ export function loadConfig(
       e.MICHI_CHAT_MODEL !== undefined && llmReachable
         ? { model: e.MICHI_CHAT_MODEL, timeoutMs: e.MICHI_LLM_TIMEOUT * 1000 }
         : null,
+    requestTimeoutMs: e.MICHI_LLM_TIMEOUT * 1000,
+    answerDeadlineMs: e.MICHI_ANSWER_DEADLINE * 1000,
     generalKnowledge: e.MICHI_GENERAL_KNOWLEDGE,
     questionLog: e.MICHI_QUESTION_LOG,
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },

@@ -8,6 +8,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import type { Runnable } from "@langchain/core/runnables";
+import { timeoutSignal } from "../deadline.js";
 import { raceAbort, redactSecrets } from "../openai-server.js";
 import { detectLanguage } from "./language.js";
 import type { Turn } from "./turns.js";
@@ -20,6 +21,8 @@ export interface CondenseDeps {
   readonly log?: (msg: string) => void;
   /** Give up on the rewrite after this long (default 30 s). */
   readonly timeoutMs?: number;
+  /** … or when this aborts (the answer deadline). */
+  readonly signal?: AbortSignal;
 }
 
 /** Long answers are cut in the prompt: the rewrite needs the topic, not every detail. */
@@ -61,7 +64,7 @@ export async function condenseQuestion(
     history: formatHistory(history),
     followUp,
   };
-  const signal = AbortSignal.timeout(deps.timeoutMs ?? 30_000);
+  const signal = timeoutSignal(deps.timeoutMs ?? 30_000, deps.signal);
   let reply: string;
   try {
     reply = await raceAbort(chain.invoke(input, { signal }), signal);

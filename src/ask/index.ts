@@ -2,6 +2,7 @@
  * The ask contract: a question goes in, an answer with ranked, status-carrying sources and
  * one flag comes out. The flag is always computed from the sources, never from model text.
  */
+import type { Deadline } from "../deadline.js";
 import type { ChunkKind, Status } from "../notes/index.js";
 
 export type Flag = "known" | "partial" | "unknown" | "unmarked" | "none";
@@ -46,8 +47,13 @@ export interface Answer {
   readonly notices: readonly string[];
 }
 
+export interface AnswerOptions {
+  /** The time left for the whole answer: past it, a model answer gives way to the fallback. */
+  readonly deadline?: Deadline;
+}
+
 /** Produces the answer text for a question from already retrieved sources. */
 export interface Answerer {
   readonly mode: AnswerMode;
-  answer(question: string, sources: readonly Source[]): Promise<Answer>;
+  answer(question: string, sources: readonly Source[], options?: AnswerOptions): Promise<Answer>;
 }

@@ -7,6 +7,7 @@
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { ChatOpenAI } from "@langchain/openai";
+import type { Deadline } from "../deadline.js";
 import {
   apiKeyOrPlaceholder,
   describeServer,
@@ -16,7 +17,7 @@ import {
 } from "../openai-server.js";
 import { formatCitation } from "./citation.js";
 import { flagFromSources } from "./flag.js";
-import type { Answer, Answerer, Flag, Source } from "./index.js";
+import type { Answer, Answerer, AnswerOptions, Flag, Source } from "./index.js";
 import { detectLanguage, type Language } from "./language.js";
 
 export interface ChatModelOptions {
@@ -46,16 +47,22 @@ export interface LlmAnswererOptions extends ChatModelOptions {
 
 export interface LlmAnswerer extends Answerer {
   readonly mode: "llm";
-  /** Like `answer`, calling `onToken` with each piece of text as the model produces it. */
+  /**
+   * Like `answer`, calling `onToken` with each piece of text as the model produces it. The
+   * deadline bounds the wait for the first token; a reply that is flowing may finish.
+   */
   stream(
     question: string,
     sources: readonly Source[],
     onToken: (token: string) => void,
+    options?: AnswerOptions,
   ): Promise<Answer>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;
+/** Below this much time left, another attempt cannot succeed: fall back at once. */
+const MIN_ATTEMPT_MS = 250;
 export const GENERAL_KNOWLEDGE_LABEL = {
   en: "💡 General knowledge (not from your notes):",
   ja: "💡 一般知識（あなたのノートの内容ではありません）:",
@@ -209,22 +216,32 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
 
   /**
    * Runs one model call with bounded retries. Each attempt has its own timer (reset on every
-   * streamed token), so the total time is bounded by (maxRetries + 1) attempts plus capped waits.
+   * streamed token), so the total time is bounded by (maxRetries + 1) attempts plus capped waits,
+   * and by the deadline when there is one: no attempt or wait outlasts it (until the first
+   * streamed token, after which a flowing reply may finish).
    */
   async function runWithRetries(
     what: string,
     attempt: (signal: AbortSignal, onToken: (t: string) => void) => Promise<string>,
-    onToken?: (t: string) => void,
+    onToken: ((t: string) => void) | undefined,
+    deadline: Deadline | undefined,
   ): Promise<string> {
+    const left = (): number => deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
+    const outOfTime = (): LlmFailure =>
+      new LlmFailure(`no reply within the answer deadline (${formatMs(deadline?.totalMs ?? 0)})`);
     for (let i = 0; ; i++) {
+      if (left() < MIN_ATTEMPT_MS) throw outOfTime();
       let emitted = false;
+      let cutByDeadline = false;
       const controller = new AbortController();
       let timer: NodeJS.Timeout | undefined;
       const armTimer = (): void => {
         clearTimeout(timer);
+        const ms = emitted ? timeoutMs : Math.min(timeoutMs, left());
+        cutByDeadline = ms < timeoutMs;
         timer = setTimeout(
-          () => controller.abort(new Error(`no reply within ${formatMs(timeoutMs)}`)),
-          timeoutMs,
+          () => controller.abort(new Error(`no reply within ${formatMs(ms)}`)),
+          ms,
         );
       };
       armTimer();
@@ -241,6 +258,7 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
         if (text.trim() === "") throw new EmptyReplyError();
         return text.trim();
       } catch (error) {
+        if (controller.signal.aborted && cutByDeadline && !emitted) throw outOfTime();
         const failure = controller.signal.aborted
           ? { reason: `no reply within ${formatMs(timeoutMs)}`, retryable: true }
           : classifyError(error, opts.model);
@@ -258,6 +276,9 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
           );
         }
         const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
+        if (wait + MIN_ATTEMPT_MS > left()) {
+          throw new LlmFailure(`${reason} (${attempts}; no time left for another)`);
+        }
         log(`${what}: attempt ${i + 1} failed (${reason}); retrying in ${formatMs(wait)}`);
         await sleep(wait);
       } finally {
@@ -270,6 +291,7 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
     question: string,
     sources: readonly Source[],
     onToken: ((t: string) => void) | undefined,
+    deadline: Deadline | undefined,
   ): Promise<Answer> {
     const language = detectLanguage(question);
     const input: PromptInput = {
@@ -284,6 +306,7 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
         "answer",
         (signal, emit) => callChain(chain.answer, input, signal, onToken && emit),
         onToken,
+        deadline,
       );
     } catch (error) {
       if (!(error instanceof LlmFailure)) throw error;
@@ -330,6 +353,7 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
               emit && emitToken,
             ),
           emit,
+          deadline,
         );
         if (!separatorShown) onToken?.(separator);
         text = `${text}${separator}${general}`;
@@ -346,8 +370,10 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
 
   return {
     mode: "llm",
-    answer: (question, sources) => generate(question, sources, undefined),
-    stream: (question, sources, onToken) => generate(question, sources, onToken),
+    answer: (question, sources, options) =>
+      generate(question, sources, undefined, options?.deadline),
+    stream: (question, sources, onToken, options) =>
+      generate(question, sources, onToken, options?.deadline),
   };
 }
 

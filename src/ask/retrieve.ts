@@ -141,8 +141,27 @@ export function fuseHits(
   return fused.sort((a, b) => b.score - a.score || compareIds(a.id, b.id));
 }
 
+/**
+ * Ranking without vectors (the embedding server is down): the similarity weight is shared out
+ * to coverage and RRF in proportion, so the relevance floor means what it means with vectors.
+ */
+export const KEYWORD_ONLY_WEIGHTS: Pick<
+  RetrievalOptions,
+  "coverageWeight" | "similarityWeight" | "rrfWeight"
+> = (() => {
+  const d = DEFAULT_RETRIEVAL_OPTIONS;
+  const rest = d.coverageWeight + d.rrfWeight;
+  return {
+    coverageWeight: d.coverageWeight / rest,
+    similarityWeight: 0,
+    // One ranking instead of two: its RRF share is at most half of rrfMax, so it counts double.
+    rrfWeight: (2 * d.rrfWeight) / rest,
+  };
+})();
+
 export interface RetrievalDeps {
-  readonly embedder: EmbeddingsInterface;
+  /** Null: keyword retrieval alone (BM25), ranked with KEYWORD_ONLY_WEIGHTS. */
+  readonly embedder: Pick<EmbeddingsInterface, "embedQuery"> | null;
   /** Nearest neighbours by cosine similarity (the HNSW store). */
   searchVectors(vector: number[], k: number): Promise<readonly VectorHit[]> | readonly VectorHit[];
   readonly keyword: Pick<KeywordIndex, "search">;
@@ -154,6 +173,13 @@ export async function retrieve(
   deps: RetrievalDeps,
   options: Partial<RetrievalOptions> = {},
 ): Promise<RetrievedHit[]> {
+  if (deps.embedder === null) {
+    const o = { ...DEFAULT_RETRIEVAL_OPTIONS, ...KEYWORD_ONLY_WEIGHTS, ...options };
+    const keywordHits = await deps.keyword.search(question, o.candidates);
+    return fuseHits([], keywordHits, o)
+      .filter((hit) => hit.relevant)
+      .slice(0, o.k);
+  }
   const o = { ...DEFAULT_RETRIEVAL_OPTIONS, ...options };
   const vector = await deps.embedder.embedQuery(question);
   const [vectorHits, keywordHits] = await Promise.all([

@@ -652,3 +652,30 @@ function migrate(db: Database.Database): void {
     version = step.to;
   }
 }
+
+/**
+ * The embedder the committed index was built with, read without opening the store; undefined
+ * when there is no readable index. Lets a remote embedder skip its dimension probe, so a dead
+ * embedding server does not stop michi from answering from the index it already has.
+ */
+export function readBuiltEmbedder(dataDir: string): EmbedderInfo | undefined {
+  const file = path.join(dataDir, DB_FILE);
+  if (!existsSync(file)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = db
+      .prepare("SELECT key, value FROM meta WHERE key IN ('embedder', 'dimensions')")
+      .all() as { key: string; value: string }[];
+    const meta = new Map(rows.map((r) => [r.key, r.value]));
+    const name = meta.get("embedder");
+    const dimensions = Number(meta.get("dimensions"));
+    return name !== undefined && Number.isInteger(dimensions) && dimensions > 0
+      ? { name, dimensions }
+      : undefined;
+  } catch {
+    return undefined; // damaged or locked: opening the store proper reports it
+  } finally {
+    db?.close();
+  }
+}

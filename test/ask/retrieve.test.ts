@@ -130,4 +130,18 @@ describe("retrieve", () => {
     };
     await expect(retrieve("kubeletの役割は?", broken)).rejects.toThrow("index unreadable");
   });
+
+  it("ranks by keywords alone without an embedder, never touching the vectors", async () => {
+    const deps = await buildDeps();
+    const keywordOnly = {
+      ...deps,
+      embedder: null,
+      searchVectors: () => {
+        throw new Error("vectors must not be searched");
+      },
+    };
+    expect((await retrieve("kubeletの役割は?", keywordOnly))[0]?.id).toBe("kubelet");
+    expect((await retrieve("What is Firecracker?", keywordOnly))[0]?.id).toBe("firecracker");
+    expect(await retrieve("How does the Go garbage collector work?", keywordOnly)).toEqual([]);
+  });
 });

@@ -142,4 +142,45 @@ describe("createOpenAIEmbeddings", () => {
       /Embedding failed \(server .*, model fake-embed\)/,
     );
   });
+
+  it("bounds a hanging server: each attempt times out, then one MichiError after the retries", async () => {
+    fake.setMode("hang");
+    const embeddings = createOpenAIEmbeddings({
+      model: "fake-embed",
+      baseURL: fake.url,
+      timeoutMs: 300,
+      maxRetries: 1,
+      retryDelayMs: 10,
+    });
+
+    const error = await embeddings.embedDocuments(["x"]).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(MichiError);
+    expect((error as MichiError).message).toContain("no reply within 300 ms (2 attempts)");
+    expect(fake.embeddingRequests()).toHaveLength(2);
+  });
+
+  it("retries a 500 and succeeds when the server recovers", async () => {
+    fake.setMode({ kind: "error", status: 500, times: 1 });
+    const embeddings = createOpenAIEmbeddings({
+      model: "fake-embed",
+      baseURL: fake.url,
+      retryDelayMs: 10,
+    });
+
+    expect(await embeddings.embedQuery("x")).toEqual(embedText("x", DIMENSION));
+    expect(fake.embeddingRequests()).toHaveLength(2);
+  });
+
+  it("stops at once, without retrying, when the caller's signal aborts", async () => {
+    fake.setMode("hang");
+    const embeddings = createOpenAIEmbeddings({ model: "fake-embed", baseURL: fake.url });
+
+    const error = await embeddings
+      .embedQueryWithin("x", AbortSignal.timeout(200))
+      .catch((e: unknown) => e);
+
+    expect((error as MichiError).message).toContain("no reply within the answer deadline");
+    expect(fake.embeddingRequests()).toHaveLength(1);
+  });
 });
