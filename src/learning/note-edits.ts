@@ -37,26 +37,23 @@ export interface StatusEdit {
 }
 
 export interface StatusEditResult {
-  /** The new text, or null when the item already has that status and nothing is appended. */
+  /** The new text, or null when the item is gone or already has that status (nothing to write). */
   readonly text: string | null;
-  /** The item as found in the text the edit was applied to. */
-  readonly item: Chunk;
+  /** The item as found in the text the edit was applied to; null when it is no longer there. */
+  readonly item: Chunk | null;
 }
 
 /**
  * Sets one item's status (keeping the note's marker family) and optionally appends a sub-item
- * to it. Pure. Throws a MichiError when the item is no longer in the note.
+ * to it. Pure. An item that already has the status is left alone, sub-item included: the
+ * command reports "already", and a note line under an unchanged item would be a silent write.
  */
 export function applyStatusEdit(file: string, text: string, edit: StatusEdit): StatusEditResult {
   const note = parseNote(file, text);
   const item = chunkItems(note.items).find((c) => c.id === edit.itemId && c.kind === "item");
-  if (item === undefined) {
-    throw new MichiError(
-      `${file}: the item is no longer in the note (it was edited or removed meanwhile); nothing was changed. Run the command again.`,
-    );
-  }
+  if (item === undefined) return { text: null, item: null };
   const subItem = edit.subItem ?? null;
-  if (item.status === edit.to && subItem === null) return { text: null, item };
+  if (item.status === edit.to) return { text: null, item };
   const marked = setMarker(
     text,
     { line: item.line, marker: item.marker, textOffset: item.textOffset },

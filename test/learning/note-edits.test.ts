@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MichiError } from "../../src/errors.js";
 import { chunkItems } from "../../src/index/chunk.js";
 import {
   applyInboxAddition,
@@ -60,7 +59,7 @@ describe("status edits of a note", () => {
     const id = idOf("shimの周りの事はあまりわかっていない");
     const moved = NOTE.replace("## Pod関連  \r\n", "## Pod関連  \r\n\r\n新しい段落\r\n");
     const { text, item } = applyStatusEdit("memo.md", moved, { itemId: id, to: "known" });
-    expect(item.line).toBe(14);
+    expect(item?.line).toBe(14);
     expect(text).toBe(moved.replace("- X shim", "- O shim"));
   });
 
@@ -72,12 +71,23 @@ describe("status edits of a note", () => {
     expect(result.text).toBeNull();
   });
 
-  it("refuses when the item is no longer in the note", () => {
+  it("writes nothing when the item is no longer in the note", () => {
     const id = idOf("Deploymentが何かは忘れた");
     const edited = NOTE.replace("Deploymentが何かは忘れた", "Deploymentとは何か");
-    expect(() => applyStatusEdit("memo.md", edited, { itemId: id, to: "known" })).toThrow(
-      MichiError,
-    );
+    expect(applyStatusEdit("memo.md", edited, { itemId: id, to: "known" })).toEqual({
+      text: null,
+      item: null,
+    });
+  });
+
+  it("writes no sub-item under an item that already has the status", () => {
+    const result = applyStatusEdit("memo.md", NOTE, {
+      itemId: idOf("ReplicaSetはPodのレプリカ数を維持する"),
+      to: "known",
+      subItem: formatLearnedLine("2026-11-27", "again"),
+    });
+    expect(result.text).toBeNull();
+    expect(result.item?.status).toBe("known");
   });
 
   it("takes the note's first non-partial marker as its style", () => {
