@@ -48,7 +48,11 @@ export interface IngestRunOptions {
  * The service both front ends call. The learning commands (`learned`, `mark`, `unknown`,
  * `digest`, `status`) are the learning service's own, see learning/service.ts.
  */
-export interface App extends Pick<Learning, "learned" | "mark" | "unknown" | "digest" | "status"> {
+export interface App
+  extends Pick<
+    Learning,
+    "suggest" | "setStatus" | "learned" | "mark" | "unknown" | "digest" | "status"
+  > {
   readonly config: Config;
   ingest(options?: IngestRunOptions): Promise<IngestSummary>;
   ask(question: string, options?: AskOptions): Promise<Answer>;
@@ -305,9 +309,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       return answer;
     },
     store,
+    suggest: (prefix, limit) => learning.suggest(prefix, limit),
+    setStatus: (id, to, options) => learning.setStatus(id, to, options),
     learned: (topic, options) => learning.learned(topic, options),
     mark: (topic, to, options) => learning.mark(topic, to, options),
-    unknown: (topic) => learning.unknown(topic),
+    unknown: (topic, options) => learning.unknown(topic, options),
     digest: (options) => learning.digest(options),
     status: () => learning.status(),
     learning,

@@ -3,6 +3,7 @@
  * status), add unknowns to the inbox, keep the status history and the question log, and build
  * digests and status reports.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Answer, Source } from "../ask/index.js";
 import type { Config } from "../config.js";
@@ -41,6 +42,11 @@ export interface LearningDeps {
   now(): Date;
 }
 
+/**
+ * What `learned` / `mark` / `setStatus` did, as data: each front end words it itself (the CLI
+ * names `--pick`, Discord offers a select menu). Notes are named by `file`, relative to the
+ * notes folder.
+ */
 export type StatusChangeOutcome =
   | {
       readonly kind: "changed";
@@ -51,26 +57,55 @@ export type StatusChangeOutcome =
       readonly noteLine: string | null;
       readonly events: readonly LearningEvent[];
     }
-  /** The item already had that status (nothing written). */
-  | { readonly kind: "unchanged"; readonly item: ItemRef; readonly to: MarkedStatus }
+  /** The item meant is already at the target status (`item.status === to`): nothing written. */
+  | { readonly kind: "already"; readonly item: ItemRef; readonly to: MarkedStatus }
+  /** No single strong match: the ranked candidates to choose from (`pick` is 1-based). */
   | {
       readonly kind: "ambiguous";
       readonly topic: string;
+      readonly to: MarkedStatus;
       readonly candidates: readonly Candidate[];
     }
-  | { readonly kind: "none"; readonly topic: string };
+  /** Nothing matches the topic, or no item has the id. */
+  | { readonly kind: "none"; readonly topic: string | null; readonly id: string | null }
+  /** The item was in the index but is no longer in its note (edited meanwhile): nothing written. */
+  | { readonly kind: "stale"; readonly item: ItemRef }
+  /** `pick` is not a position in the candidate list (1 to `count`). */
+  | {
+      readonly kind: "invalid-pick";
+      readonly topic: string;
+      readonly pick: number;
+      readonly count: number;
+    }
+  | { readonly kind: "empty-topic" }
+  /** A learned note was given but is blank. */
+  | { readonly kind: "empty-note" };
 
-export interface StatusChangeOptions {
-  /** `learned --note`: written as the sub-item `learned YYYY-MM-DD: TEXT`. */
+export interface SetStatusOptions {
+  /** Written as the sub-item `learned YYYY-MM-DD: TEXT` (when the status changes). */
   readonly note?: string | undefined;
+}
+
+export interface StatusChangeOptions extends SetStatusOptions {
   /** 1-based index into the candidate list, to settle an ambiguous topic. */
   readonly pick?: number | undefined;
+}
+
+export interface UnknownOptions {
+  /** Add the unknown even though an item with that topic is marked known. */
+  readonly force?: boolean | undefined;
 }
 
 export type UnknownOutcome =
   | { readonly kind: "added"; readonly item: ItemRef; readonly events: readonly LearningEvent[] }
   /** An unknown or partial item with that text is already in the notes. */
-  | { readonly kind: "exists"; readonly item: ItemRef };
+  | { readonly kind: "exists"; readonly item: ItemRef }
+  /** An item with that topic is marked known: adding it needs `force`. */
+  | { readonly kind: "contradicts"; readonly item: ItemRef }
+  | { readonly kind: "empty-topic" };
+
+/** An unknown or partial item offered while typing a topic (Discord autocomplete). */
+export type ItemSuggestion = ItemRef;
 
 export interface StatusReport {
   readonly notes: number;
@@ -107,13 +142,22 @@ export interface ChartOptions {
 export interface Learning {
   /** Called by the app after every ingest: records status events. */
   recordIngest(summary: IngestSummary): Promise<LearningEvent[]>;
+  /**
+   * Unknown and partial items whose text starts with or contains `prefix` (or all its words),
+   * NFKC and case-insensitive; at most `limit`, in a stable order (empty prefix: the first
+   * items by note and line). Reads the index as it is: no ingest, no write.
+   */
+  suggest(prefix: string, limit: number): Promise<ItemSuggestion[]>;
+  /** Sets the status of the item with this chunk id (an id from `suggest` or a candidate). */
+  setStatus(id: string, to: MarkedStatus, options?: SetStatusOptions): Promise<StatusChangeOutcome>;
+  /** Marks the item `topic` means known: matching, then `setStatus`. */
   learned(topic: string, options?: StatusChangeOptions): Promise<StatusChangeOutcome>;
   mark(
     topic: string,
     to: MarkedStatus,
     options?: StatusChangeOptions,
   ): Promise<StatusChangeOutcome>;
-  unknown(topic: string): Promise<UnknownOutcome>;
+  unknown(topic: string, options?: UnknownOptions): Promise<UnknownOutcome>;
   /** Called by the app after every answer (no-op when the question log is off). */
   logQuestion(answer: Answer): Promise<void>;
   digest(options?: DigestOptions): Promise<Digest>;
@@ -147,25 +191,32 @@ export function createLearning(deps: LearningDeps): Learning {
     return rankCandidates(topic, literal, retrieved);
   };
 
-  /** Runs the note edit, then re-indexes that note with the item attributed to the command. */
-  const commitItemEdit = async (
-    item: ItemRef,
+  /**
+   * Sets one item's status: re-parses its note, finds the item by id, edits exactly its marker
+   * (and appends the learned line), then re-indexes that note with the item attributed to the
+   * command.
+   */
+  const editItem = async (
+    ref: ItemRef,
     to: MarkedStatus,
     note: string | null,
   ): Promise<StatusChangeOutcome> => {
+    if (ref.status === to) return { kind: "already", item: toItemRef(ref), to };
+    if (!existsSync(absolute(ref.file))) return { kind: "stale", item: toItemRef(ref) };
     const subItem =
       note === null ? null : formatLearnedLine(formatLocalDate(deps.now(), timeZone), note);
-    pending.set(item.id, note);
+    pending.set(ref.id, note);
     try {
-      let found: ItemRef = item;
-      const result = await editFileExactly(absolute(item.file), (current) => {
-        const edit = applyStatusEdit(item.file, current, { itemId: item.id, to, subItem });
-        found = toItemRef(edit.item);
+      let found = null as ItemRef | null;
+      const result = await editFileExactly(absolute(ref.file), (current) => {
+        const edit = applyStatusEdit(ref.file, current, { itemId: ref.id, to, subItem });
+        found = edit.item === null ? null : toItemRef(edit.item);
         return edit.text;
       });
-      if (!result.changed) return { kind: "unchanged", item: found, to };
-      await deps.ingest({ only: [item.file] });
-      const event = recorded.get(item.id);
+      if (found === null) return { kind: "stale", item: toItemRef(ref) };
+      if (!result.changed) return { kind: "already", item: found, to };
+      await deps.ingest({ only: [ref.file] });
+      const event = recorded.get(ref.id);
       return {
         kind: "changed",
         item: { ...found, status: to },
@@ -175,8 +226,8 @@ export function createLearning(deps: LearningDeps): Learning {
         events: event ? [event] : [],
       };
     } finally {
-      pending.delete(item.id);
-      recorded.delete(item.id);
+      pending.delete(ref.id);
+      recorded.delete(ref.id);
     }
   };
 
@@ -187,32 +238,23 @@ export function createLearning(deps: LearningDeps): Learning {
     options: StatusChangeOptions,
   ): Promise<StatusChangeOutcome> => {
     const clean = topic.trim();
-    if (clean === "") throw new MichiError('Give a topic, e.g. michi learned "Deployment".');
-    const note = options.note?.trim();
-    if (options.note !== undefined && note === "")
-      throw new MichiError("--note: the text is empty.");
+    if (clean === "") return { kind: "empty-topic" };
+    const note = cleanNote(options.note);
+    if (note === "") return { kind: "empty-note" };
     // Fresh index first: hand edits made since the last run are recorded as edits, not ours.
     await deps.ingest({});
     const candidates = await findCandidates(clean, allowed);
-    const decision = decideMatch(candidates);
-    let chosen: Candidate;
+    if (candidates.length === 0) return { kind: "none", topic: clean, id: null };
     if (options.pick !== undefined) {
       const picked = candidates[options.pick - 1];
       if (!Number.isInteger(options.pick) || picked === undefined) {
-        if (candidates.length === 0) return { kind: "none", topic: clean };
-        throw new MichiError(
-          `--pick ${options.pick}: there are ${candidates.length} candidate(s) for "${clean}"; pick 1 to ${candidates.length}.`,
-        );
+        return { kind: "invalid-pick", topic: clean, pick: options.pick, count: candidates.length };
       }
-      chosen = picked;
-    } else if (decision.kind === "clear") {
-      chosen = decision.best;
-    } else if (decision.kind === "ambiguous") {
-      return { kind: "ambiguous", topic: clean, candidates };
-    } else {
-      return { kind: "none", topic: clean };
+      return editItem(picked, to, note);
     }
-    return commitItemEdit(toItemRef(chosen), to, note ?? null);
+    const decision = decideMatch(candidates);
+    if (decision.kind === "clear") return editItem(decision.best, to, note);
+    return { kind: "ambiguous", topic: clean, to, candidates };
   };
 
   return {
@@ -225,6 +267,17 @@ export function createLearning(deps: LearningDeps): Learning {
       for (const event of events) if (pending.has(event.itemId)) recorded.set(event.itemId, event);
       return events;
     },
+    async suggest(prefix, limit) {
+      return suggestItems(await deps.store(), prefix, limit);
+    },
+    async setStatus(id, to, options = {}) {
+      const note = cleanNote(options.note);
+      if (note === "") return { kind: "empty-note" };
+      await deps.ingest({});
+      const [ref] = (await deps.store()).itemStatesOf([id]);
+      if (ref === undefined) return { kind: "none", topic: null, id };
+      return editItem(ref, to, note);
+    },
     learned: (topic, options = {}) =>
       changeStatus(topic, "known", new Set<Status>(["unknown", "partial"]), options),
     mark: (topic, to, options = {}) =>
@@ -236,12 +289,17 @@ export function createLearning(deps: LearningDeps): Learning {
         ),
         options,
       ),
-    async unknown(topic) {
+    async unknown(topic, options = {}) {
       const clean = topic.trim();
-      if (clean === "") throw new MichiError('Give a topic, e.g. michi unknown "Ingressの仕組み".');
+      if (clean === "") return { kind: "empty-topic" };
       await deps.ingest({});
-      const existing = findExistingUnknown(await deps.store(), clean);
+      const store = await deps.store();
+      const existing = findExistingItem(store, clean, ["unknown", "partial"]);
       if (existing !== undefined) return { kind: "exists", item: toItemRef(existing) };
+      if (options.force !== true) {
+        const known = findExistingItem(store, clean, ["known"]);
+        if (known !== undefined) return { kind: "contradicts", item: toItemRef(known) };
+      }
       const date = formatLocalDate(deps.now(), timeZone);
       let added: ItemRef | undefined;
       const result = await editFileExactly(
@@ -364,16 +422,60 @@ function findLiteralMatches(
   return out;
 }
 
-/** An unknown or partial item whose text is the topic, if the notes already have one. */
-function findExistingUnknown(store: Store, topic: string): MatchableItem | undefined {
+/** An item of one of the statuses whose text is the topic, if the notes already have one. */
+function findExistingItem(
+  store: Store,
+  topic: string,
+  statuses: readonly Status[],
+): MatchableItem | undefined {
   const wanted = normalizeForMatch(topic);
   const rows = store.db
     .prepare(
-      "SELECT id, file, title, section_path, line, status, text FROM chunks WHERE kind = 'item' AND status IN ('unknown', 'partial')",
+      `SELECT id, file, title, section_path, line, status, text FROM chunks
+       WHERE kind = 'item' AND status IN (${statuses.map(() => "?").join(", ")})
+       ORDER BY file, line`,
     )
-    .iterate() as IterableIterator<ItemRow>;
+    .iterate(...statuses) as IterableIterator<ItemRow>;
   for (const row of rows) {
     if (normalizeForMatch(row.text) === wanted) return rowToItemState(row);
   }
   return undefined;
+}
+
+/**
+ * Open items for a typed prefix: first those whose text starts with it, then those containing
+ * it, then those containing all its words; by note and line within each group.
+ */
+function suggestItems(store: Store, prefix: string, limit: number): ItemSuggestion[] {
+  const max = Math.max(0, Math.floor(limit));
+  if (max === 0) return [];
+  const needle = normalizeForMatch(prefix);
+  const words = needle.split(" ").filter((w) => w !== "");
+  const rows = store.db
+    .prepare(
+      `SELECT id, file, title, section_path, line, status, text FROM chunks
+       WHERE kind = 'item' AND status IN ('unknown', 'partial') ORDER BY file, line, id`,
+    )
+    .iterate() as IterableIterator<ItemRow>;
+  const groups: ItemSuggestion[][] = [[], [], []];
+  for (const row of rows) {
+    const text = normalizeForMatch(row.text);
+    const group = text.startsWith(needle)
+      ? 0
+      : text.includes(needle)
+        ? 1
+        : words.every((w) => text.includes(w))
+          ? 2
+          : -1;
+    // Rows come in order, so a full first group ends the scan early.
+    if (group === -1 || (groups[group]?.length ?? 0) >= max) continue;
+    groups[group]?.push(rowToItemState(row));
+    if (group === 0 && groups[0]?.length === max) break;
+  }
+  return groups.flat().slice(0, max);
+}
+
+/** A learned note as given: undefined (none), "" (blank: an error) or the trimmed text. */
+function cleanNote(note: string | undefined): string | null {
+  return note === undefined ? null : note.trim();
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeWorkspace, runChild, runInProcess } from "../support/cli.js";
@@ -23,10 +23,10 @@ describe("michi learned", () => {
     const before = readFileSync(notePath());
     const run = await michi("learned", "Pod");
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('"Pod" matches several items; nothing was changed');
+    expect(run.stderr).toContain('"Pod" does not name one item clearly; nothing was changed');
     expect(run.stderr).toMatch(/ {2}1\. .*Pod/);
     expect(run.stderr).toMatch(/ {2}3\. .*Pod/);
-    expect(run.stderr).toContain("notes/k8s-weekly-log-2.md › Pod関連:");
+    expect(run.stderr).toMatch(/^ {5}k8s-weekly-log-2\.md › Pod関連:\d+$/m);
     expect(run.stderr).toContain("--pick");
     expect(readFileSync(notePath()).equals(before)).toBe(true);
     const status = JSON.parse((await michi("status", "--json")).stdout);
@@ -37,7 +37,7 @@ describe("michi learned", () => {
     const before = readFileSync(notePath());
     const run = await runChild(["learned", "Pod"], { cwd: ws.dir, env: ENV, input: "" });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("matches several items");
+    expect(run.stderr).toContain("does not name one item clearly");
     expect(readFileSync(notePath()).equals(before)).toBe(true);
   });
 
@@ -69,12 +69,22 @@ describe("michi learned", () => {
     expect(listed.kind).toBe("ambiguous");
     const second = listed.candidates[1];
     expect(second.pick).toBe(2);
-    expect(second.note).toBe("notes/k8s-weekly-log-2.md");
+    expect(second.file).toBe("k8s-weekly-log-2.md");
     const run = await michi("learned", "Pod", "--pick", "2", "--json");
     expect(run.code).toBe(0);
     const outcome = JSON.parse(run.stdout);
     expect(outcome).toMatchObject({ kind: "changed", to: "known", item: { id: second.id } });
     expect(readFileSync(notePath(), "utf8").split("\n")[second.line - 1]).toMatch(/^- O Pod/);
+  });
+
+  it("rejects a --pick beyond the candidates in one line, changing nothing", async () => {
+    const before = readFileSync(notePath());
+    const run = await michi("learned", "Pod", "--pick", "99");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^michi: --pick 99: there are \d+ candidates for "Pod"; pick 1 to \d+\.$/m,
+    );
+    expect(readFileSync(notePath()).equals(before)).toBe(true);
   });
 
   it("says when nothing matches and exits 1", async () => {
@@ -105,12 +115,43 @@ describe("michi mark and unknown", () => {
     );
     const digest = JSON.parse((await michi("digest", "--json")).stdout);
     expect(digest.unknownsAdded).toMatchObject([
-      { text: "Ingressの仕組み", origin: "command", note: "notes/inbox.md" },
+      { text: "Ingressの仕組み", origin: "command", file: "inbox.md" },
     ]);
   });
 });
 
+describe("michi unknown --force", () => {
+  it("warns instead of adding a topic the notes mark known, and adds it with --force", async () => {
+    const topic = "DaemonSetは各ノードに1つずつPodを配置するという認識";
+    const run = await michi("unknown", topic);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`your notes mark this known: ${topic}`);
+    expect(run.stderr).toContain("k8s-weekly-log-2.md › Pod関連:34");
+    expect(run.stderr).toContain(`michi unknown "${topic}" --force`);
+    expect(existsSync(path.join(ws.notes, "inbox.md"))).toBe(false);
+    const forced = await michi("unknown", topic, "--force");
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain(`added: ${topic}`);
+  });
+});
+
 describe("michi digest and status", () => {
+  it("names notes relative to the notes folder, wherever michi runs from", async () => {
+    const elsewhere = path.join(ws.dir, "elsewhere");
+    mkdirSync(elsewhere);
+    const run = (...args: string[]) =>
+      runInProcess(["--notes", ws.notes, "--data", ws.data, ...args], { cwd: elsewhere, env: ENV });
+    expect((await run("learned", "Deployment")).stdout).toContain(
+      "k8s-weekly-log-2.md › Pod関連:35",
+    );
+    const digest = await run("digest");
+    expect(digest.stdout).toContain("     k8s-weekly-log-2.md › Pod関連:35");
+    for (const out of [digest, await run("digest", "--json"), await run("status")]) {
+      expect(out.stdout).not.toContain(ws.dir);
+      expect(out.stdout).not.toContain("../");
+    }
+  });
+
   it("lists a command and a hand edit as learned this week, with their origins", async () => {
     expect((await michi("ingest")).code).toBe(0);
     expect((await michi("learned", "Deployment", "--note", "ReplicaSetを管理する")).code).toBe(0);
@@ -122,14 +163,14 @@ describe("michi digest and status", () => {
     expect(run.code).toBe(0);
     const digest = JSON.parse(run.stdout);
     expect(
-      digest.learned.map((e: { text: string; origin: string; note: string }) => [
+      digest.learned.map((e: { text: string; origin: string; file: string }) => [
         e.text,
         e.origin,
-        e.note,
+        e.file,
       ]),
     ).toEqual([
-      ["Deploymentが何かは忘れた", "command", "notes/k8s-weekly-log-2.md"],
-      ["kubeletの役割をあまり知らない", "edit", "notes/k8s-weekly-log-2.md"],
+      ["Deploymentが何かは忘れた", "command", "k8s-weekly-log-2.md"],
+      ["kubeletの役割をあまり知らない", "edit", "k8s-weekly-log-2.md"],
     ]);
     expect(digest.learned[0].learnedNote).toBe("ReplicaSetを管理する");
     expect(digest.timezone).toBe("Asia/Tokyo");
@@ -137,7 +178,7 @@ describe("michi digest and status", () => {
     const human = await michi("digest");
     expect(human.stdout).toContain("Learned (2)");
     expect(human.stdout).toContain("by hand edit");
-    expect(human.stdout).toContain("notes/k8s-weekly-log-2.md › NW:");
+    expect(human.stdout).toMatch(/^ {2}k8s-weekly-log-2\.md › NW:\d+$/m);
   });
 
   it("writes the progress chart as a PNG with --png", async () => {
@@ -183,7 +224,7 @@ describe("learning commands in the terminal chat", () => {
       stdin: "/learned Pod\n/pick 1\n/status\n/quit\n",
     });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('"Pod" matches several items');
+    expect(run.stdout).toContain('"Pod" does not name one item clearly');
     expect(run.stdout).toContain("(/pick N to choose)");
     expect(run.stdout).toMatch(/Pod.*: (unknown|partial) → known/);
     expect(run.stdout).toContain("history: 1 events");

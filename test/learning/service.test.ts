@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
@@ -173,7 +173,7 @@ describe("learned", () => {
   it("says so when nothing matches, and changes nothing", async () => {
     await app.ingest();
     const before = readNoteText();
-    expect(await app.learned("Helm")).toEqual({ kind: "none", topic: "Helm" });
+    expect(await app.learned("Helm")).toEqual({ kind: "none", topic: "Helm", id: null });
     expect(readNoteText()).toBe(before);
   });
 
@@ -231,6 +231,157 @@ describe("learned", () => {
   });
 });
 
+describe("suggest", () => {
+  it("offers open items starting with, then containing, the prefix; NFKC and case-insensitive", async () => {
+    await app.ingest();
+    const texts = async (prefix: string, limit = 25) =>
+      (await app.suggest(prefix, limit)).map((s) => s.text);
+    expect(await texts("deploy")).toEqual([
+      "Deploymentが何かは忘れた",
+      "Podを管理するリソースとしてReplicaSet, StatefulSet, DaemonSet, Deploymentが定義できる事は知っているが、他にあるかどうかは知らない",
+    ]);
+    const pod = await texts("ＰＯＤ");
+    expect(pod.slice(0, 3)).toEqual([
+      "Pod作成時には特殊なコンテナを作るらしい事は知っているが、どんな名前でどんな役割かは忘れた・知らない",
+      "Podとコンテナの厳密な区別ができていない(少なくともnetnsは共通というぐらいの認識)",
+      "Podを管理するリソースとしてReplicaSet, StatefulSet, DaemonSet, Deploymentが定義できる事は知っているが、他にあるかどうかは知らない",
+    ]);
+    // Known items are never offered, though they start with Pod too.
+    expect(pod).not.toContain("Pod単位でデプロイ等が管理されることは知っている*1");
+    expect(await texts("シークレット")).toEqual(["シークレットの仕組みや実体を知らない"]);
+    expect(await texts("コンテナ 厳密")).toEqual([
+      "Podとコンテナの厳密な区別ができていない(少なくともnetnsは共通というぐらいの認識)",
+    ]);
+    expect(await texts("Helm")).toEqual([]);
+  });
+
+  it("gives the first open items for an empty prefix, at most limit, in a stable order", async () => {
+    await app.ingest();
+    const first = await app.suggest("", 3);
+    expect(first.map((s) => [s.line, s.status])).toEqual([
+      [19, "unknown"],
+      [22, "unknown"],
+      [28, "partial"],
+    ]);
+    expect(first[0]).toEqual({
+      id: expect.any(String),
+      file: NOTE,
+      title: "Weekly Log 2 -- Kubernetesについて今知っていること・知らないこと --",
+      sectionPath: ["概要"],
+      line: 19,
+      text: "Docker Swarm, Apache Mesos等と比べてなぜk8sが勝ち残ったかは説明できない",
+      status: "unknown",
+    });
+    expect(await app.suggest("", 3)).toEqual(first);
+    expect(await app.suggest("", 0)).toEqual([]);
+    expect(await app.suggest("", 100)).toHaveLength(20);
+  });
+
+  it("reads the index as it is: no ingest, so a hand edit shows only after one", async () => {
+    expect(await app.suggest("", 5)).toEqual([]);
+    await app.ingest();
+    editByHand("## NW\n", "## NW\n\n- X CNIプラグインの選び方\n");
+    expect(await app.suggest("CNI", 5)).toEqual([]);
+    expect(await allEvents()).toEqual([]);
+    await app.ingest();
+    expect((await app.suggest("CNI", 5)).map((s) => s.text)).toEqual(["CNIプラグインの選び方"]);
+  });
+});
+
+describe("setStatus", () => {
+  it("changes the item with the id, exactly, with the learned line", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    const [item] = await app.suggest("kubelet", 1);
+    expect(item?.text).toBe("kubeletの役割をあまり知らない");
+    const outcome = await app.setStatus(item?.id ?? "", "known", { note: "ノードのエージェント" });
+    expect(outcome).toMatchObject({
+      kind: "changed",
+      from: "unknown",
+      to: "known",
+      item: { id: item?.id, line: 64, status: "known", file: NOTE },
+    });
+    expect(readNoteText()).toBe(
+      before.replace(
+        "- X kubeletの役割をあまり知らない\n",
+        "- O kubeletの役割をあまり知らない\n  - learned 2026-11-16: ノードのエージェント\n",
+      ),
+    );
+    expect((await allEvents()).map((e) => [e.kind, e.origin, e.note])).toEqual([
+      ["learned", "command", "ノードのエージェント"],
+    ]);
+  });
+
+  it("says already when the item has the status, and writes nothing (nor the note line)", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    const [item] = await app.suggest("kubelet", 1);
+    await app.setStatus(item?.id ?? "", "known");
+    const after = readNoteText();
+    expect(after).not.toBe(before);
+    const again = await app.setStatus(item?.id ?? "", "known", { note: "again" });
+    expect(again).toMatchObject({ kind: "already", to: "known", item: { line: 64 } });
+    expect(readNoteText()).toBe(after);
+  });
+
+  it("returns none for an id no item has, and stale for an item gone from its note", async () => {
+    // A whole-second mtime, so the edit below can put it back exactly.
+    const mtime = new Date("2026-11-01T00:00:00Z");
+    utimesSync(notePath(), mtime, mtime);
+    await app.ingest();
+    const before = readNoteText();
+    expect(await app.setStatus("no-such-id", "known")).toEqual({
+      kind: "none",
+      topic: null,
+      id: "no-such-id",
+    });
+    const [item] = await app.suggest("shim", 1);
+    // Same size and mtime: the index cannot see this edit, the note edit must.
+    writeFileSync(notePath(), before.replace("shimの周りの事", "shimの周辺の事"));
+    utimesSync(notePath(), mtime, mtime);
+    const edited = readNoteText();
+    expect(await app.setStatus(item?.id ?? "", "known")).toMatchObject({
+      kind: "stale",
+      item: { text: "shimの周りの事はあまりわかっていない" },
+    });
+    expect(readNoteText()).toBe(edited);
+    expect(await allEvents()).toEqual([]);
+  });
+
+  it("returns input mistakes as outcomes, writing nothing", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    const [item] = await app.suggest("shim", 1);
+    expect(await app.setStatus(item?.id ?? "", "known", { note: "  " })).toEqual({
+      kind: "empty-note",
+    });
+    expect(await app.learned("  ")).toEqual({ kind: "empty-topic" });
+    expect(await app.unknown("")).toEqual({ kind: "empty-topic" });
+    expect(await app.learned("Pod", { pick: 99 })).toMatchObject({
+      kind: "invalid-pick",
+      topic: "Pod",
+      pick: 99,
+    });
+    expect(readNoteText()).toBe(before);
+  });
+
+  it("names notes relative to the notes folder in every outcome", async () => {
+    await app.ingest();
+    const outcomes = [
+      await app.learned("Pod"),
+      await app.learned("Deployment", { note: "x" }),
+      await app.digest(),
+      await app.status(),
+    ];
+    for (const outcome of outcomes) {
+      const json = JSON.stringify(outcome);
+      expect(json).not.toContain(ws.dir);
+      expect(json).toContain(NOTE);
+      expect(json).not.toContain(`notes/${NOTE}`);
+    }
+  });
+});
+
 describe("unknown", () => {
   it("adds the topic to inbox.md under today's date, as an added event", async () => {
     await app.ingest();
@@ -254,6 +405,20 @@ describe("unknown", () => {
 
     expect(await app.unknown("ingressの仕組み")).toMatchObject({ kind: "exists" });
     expect(await allEvents()).toHaveLength(1);
+  });
+
+  it("refuses a topic the notes mark known unless forced", async () => {
+    await app.ingest();
+    const known = "DaemonSetは各ノードに1つずつPodを配置するという認識";
+    expect(await app.unknown(known)).toMatchObject({
+      kind: "contradicts",
+      item: { line: 34, status: "known", file: NOTE },
+    });
+    expect(existsSync(path.join(ws.notes, "inbox.md"))).toBe(false);
+    expect(await app.unknown(known, { force: true })).toMatchObject({
+      kind: "added",
+      item: { file: "inbox.md", text: known },
+    });
   });
 });
 

@@ -1,11 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { MichiError } from "../../errors.js";
-import { addNotePaths, renderDigest } from "../../learning/render.js";
+import { renderDigest } from "../../learning/render.js";
 import { parseSince } from "../../learning/time.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
-import { makeFormatFile } from "./learned.js";
 
 interface DigestCliOptions {
   since?: string;
@@ -33,13 +32,7 @@ export function registerDigest(program: Command, ctx: CliContext): void {
       const timeZone = ctx.config().digest.timezone;
       const since = options.since === undefined ? undefined : parseSince(options.since, timeZone);
       const digest = await app.digest({ since });
-      const formatFile = makeFormatFile(ctx);
-      writeLine(
-        ctx.io.stdout,
-        options.json
-          ? JSON.stringify(addNotePaths(digest, formatFile))
-          : renderDigest(digest, formatFile),
-      );
+      writeLine(ctx.io.stdout, options.json ? JSON.stringify(digest) : renderDigest(digest));
       if (options.png !== undefined) {
         const png = await app.learning.progressChart({ weeks });
         await writeFile(options.png, png).catch((error: NodeJS.ErrnoException) => {

@@ -1,20 +1,22 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { MichiError } from "../../errors.js";
-import {
-  addNotePaths,
-  type FormatFile,
-  renderCandidates,
-  renderDigest,
-  renderStatusChange,
-  renderStatusReport,
-  renderUnknownOutcome,
-} from "../../learning/render.js";
-import type { StatusChangeOptions, StatusChangeOutcome } from "../../learning/service.js";
+import type { Candidate } from "../../learning/match.js";
+import { renderDigest, renderStatusReport } from "../../learning/render.js";
+import type { StatusChangeOutcome } from "../../learning/service.js";
 import { parseSince } from "../../learning/time.js";
+import type { MarkedStatus } from "../../notes/edit.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
-import { notePath } from "../render.js";
+import {
+  isSettled,
+  type PickWording,
+  renderCandidates,
+  renderStatusChange,
+  renderUnknownOutcome,
+  statusChangeJson,
+  throwOnInputError,
+} from "../learning-outcomes.js";
 
 interface LearnedOptions {
   note?: string;
@@ -32,16 +34,14 @@ export function registerLearned(program: Command, ctx: CliContext): void {
     .option("--json", "print the outcome as JSON")
     .action(async (words: string[], options: LearnedOptions) => {
       const topic = words.join(" ");
-      await runStatusChange(ctx, "michi learned", options, (pick) =>
-        ctx.app().learned(topic, { note: options.note, pick }),
+      await runStatusChange(
+        ctx,
+        "michi learned",
+        options,
+        (pick) => ctx.app().learned(topic, { note: options.note, pick }),
+        (id, to) => ctx.app().setStatus(id, to, { note: options.note }),
       );
     });
-}
-
-/** The CLI's note paths: the notes directory joined with the note, relative to the cwd. */
-export function makeFormatFile(ctx: CliContext): FormatFile {
-  const { notesDir } = ctx.config();
-  return (file) => notePath(notesDir, file, ctx.io.cwd);
 }
 
 export function parsePick(value: string | undefined): number | undefined {
@@ -52,61 +52,60 @@ export function parsePick(value: string | undefined): number | undefined {
   return n;
 }
 
+/** The command line's way to choose a candidate. */
+export function cliPickWording(command: string): PickWording {
+  return {
+    option: "--pick",
+    hint: (topic) => `Choose one with --pick N, e.g. ${command} ${JSON.stringify(topic)} --pick 1`,
+    example: `${command} "Deployment"`,
+  };
+}
+
 /**
  * Runs `learned` / `mark` and reports the outcome. An ambiguous topic asks the user to pick
- * when both ends are a terminal; otherwise it lists the candidates and exits 1, changing nothing.
+ * when both ends are a terminal (the very list shown, by item id); otherwise it lists the
+ * candidates and exits 1, changing nothing.
  */
 export async function runStatusChange(
   ctx: CliContext,
   command: string,
   options: { pick?: string; json?: boolean },
-  run: (pick: StatusChangeOptions["pick"]) => Promise<StatusChangeOutcome>,
+  run: (pick: number | undefined) => Promise<StatusChangeOutcome>,
+  setById: (id: string, to: MarkedStatus) => Promise<StatusChangeOutcome>,
 ): Promise<void> {
-  const formatFile = makeFormatFile(ctx);
   const { stdout, stderr, stdin } = ctx.io;
+  const wording = cliPickWording(command);
   let outcome = await run(parsePick(options.pick));
+  throwOnInputError(outcome, wording);
   if (outcome.kind === "ambiguous" && !options.json && stdin.isTTY && stdout.isTTY) {
-    const pick = await promptPick(
-      ctx,
-      outcome.topic,
-      renderCandidates(outcome.candidates, formatFile),
-      outcome.candidates.length,
-    );
-    if (pick === undefined) {
+    const chosen = await promptPick(ctx, outcome.topic, outcome.candidates);
+    if (chosen === undefined) {
       writeLine(stderr, "Nothing was changed.");
       return ctx.fail(1);
     }
-    outcome = await run(pick);
+    outcome = await setById(chosen.id, outcome.to);
+    throwOnInputError(outcome, wording);
   }
   if (options.json) {
-    const { candidates, ...rest } =
-      "candidates" in outcome ? outcome : { ...outcome, candidates: undefined };
-    const json = {
-      ...rest,
-      ...(candidates ? { candidates: candidates.map((c, i) => ({ pick: i + 1, ...c })) } : {}),
-    };
-    writeLine(stdout, JSON.stringify(addNotePaths(json, formatFile)));
+    writeLine(stdout, JSON.stringify(statusChangeJson(outcome)));
   } else {
-    const hint = (topic: string) => `e.g. ${command} ${JSON.stringify(topic)} --pick 1`;
-    const text = renderStatusChange(outcome, hint, formatFile);
-    writeLine(outcome.kind === "changed" || outcome.kind === "unchanged" ? stdout : stderr, text);
+    writeLine(isSettled(outcome) ? stdout : stderr, renderStatusChange(outcome, wording));
   }
-  if (outcome.kind === "ambiguous" || outcome.kind === "none") ctx.fail(1);
+  if (!isSettled(outcome)) ctx.fail(1);
 }
 
 async function promptPick(
   ctx: CliContext,
   topic: string,
-  list: string,
-  count: number,
-): Promise<number | undefined> {
+  candidates: readonly Candidate[],
+): Promise<Candidate | undefined> {
   const { stdin, stdout } = ctx.io;
-  writeLine(stdout, `"${topic}" matches several items:\n${list}`);
+  writeLine(stdout, `"${topic}" does not name one item clearly:\n${renderCandidates(candidates)}`);
   const rl = createInterface({ input: stdin, output: stdout, terminal: true });
   try {
-    const answer = (await rl.question(`Pick 1-${count} (Enter to cancel): `)).trim();
+    const answer = (await rl.question(`Pick 1-${candidates.length} (Enter to cancel): `)).trim();
     const n = Number(answer);
-    return answer !== "" && Number.isInteger(n) && n >= 1 && n <= count ? n : undefined;
+    return answer !== "" && Number.isInteger(n) ? candidates[n - 1] : undefined;
   } finally {
     rl.close();
   }
@@ -125,13 +124,23 @@ export const LEARNING_CHAT_HELP = `  /learned TOPIC [--note TEXT]   mark the ite
  * line is not one of them. An ambiguous topic is remembered, so `/pick N` can settle it.
  */
 export function createLearningChat(ctx: CliContext) {
-  let last: ((pick: number) => Promise<StatusChangeOutcome>) | null = null;
-  const formatFile = makeFormatFile(ctx);
+  /** The last ambiguous outcome's list and what it was for, so `/pick N` takes from it. */
+  let last: { candidates: readonly Candidate[]; to: MarkedStatus; note?: string } | null = null;
   const app = () => ctx.app();
+  const wording = (command: string): PickWording => ({
+    option: "/pick",
+    hint: () => "(/pick N to choose)",
+    example: `/${command} Deployment`,
+  });
 
-  const report = (outcome: StatusChangeOutcome, retry: typeof last) => {
-    last = outcome.kind === "ambiguous" ? retry : null;
-    return renderStatusChange(outcome, () => "(/pick N to choose)", formatFile);
+  const report = (outcome: StatusChangeOutcome, command: string, note?: string) => {
+    const w = wording(command);
+    throwOnInputError(outcome, w);
+    last =
+      outcome.kind === "ambiguous"
+        ? { candidates: outcome.candidates, to: outcome.to, ...(note ? { note } : {}) }
+        : null;
+    return renderStatusChange(outcome, w);
   };
 
   return {
@@ -140,36 +149,44 @@ export function createLearningChat(ctx: CliContext) {
         input.trim(),
       );
       if (match === null) return null;
-      const [, command, rest = ""] = match;
+      const [, command = "", rest = ""] = match;
       const { text, flags } = splitFlags(rest);
       switch (command) {
         case "learned": {
-          const run = (pick: number | undefined) =>
-            app().learned(text, { note: flags.get("note"), pick });
-          return report(await run(parsePick(flags.get("pick"))), run);
+          const note = flags.get("note");
+          const outcome = await app().learned(text, { note, pick: parsePick(flags.get("pick")) });
+          return report(outcome, command, note);
         }
         case "mark": {
           const to = flags.get("status");
           if (to !== "known" && to !== "partial" && to !== "unknown") {
             return "Usage: /mark TOPIC --status known|partial|unknown";
           }
-          const run = (pick: number | undefined) => app().mark(text, to, { pick });
-          return report(await run(parsePick(flags.get("pick"))), run);
+          return report(
+            await app().mark(text, to, { pick: parsePick(flags.get("pick")) }),
+            command,
+          );
         }
         case "pick": {
           if (last === null) return "Nothing to pick from: run /learned or /mark first.";
-          const retry = last;
-          return report(await retry(parsePick(text) ?? 0), retry);
+          const n = Number(text);
+          const chosen = Number.isInteger(n) ? last.candidates[n - 1] : undefined;
+          if (chosen === undefined) return `/pick: choose 1 to ${last.candidates.length}.`;
+          const { to, note } = last;
+          return report(await app().setStatus(chosen.id, to, { note }), command);
         }
-        case "unknown":
-          return renderUnknownOutcome(await app().unknown(text), formatFile);
+        case "unknown": {
+          const force = flags.has("force");
+          const outcome = await app().unknown(text, { force });
+          return renderUnknownOutcome(outcome, (t) => `/unknown ${t} --force`, text);
+        }
         case "digest": {
           const since = flags.get("since");
           const timeZone = ctx.config().digest.timezone;
           const digest = await app().digest({
             since: since === undefined ? undefined : parseSince(since, timeZone),
           });
-          return renderDigest(digest, formatFile);
+          return renderDigest(digest);
         }
         default:
           return renderStatusReport(await app().status());

@@ -22,8 +22,12 @@ export function registerMark(program: Command, ctx: CliContext): void {
         );
       }
       const topic = words.join(" ");
-      await runStatusChange(ctx, `michi mark --status ${to}`, options, (pick) =>
-        ctx.app().mark(topic, to, { pick }),
+      await runStatusChange(
+        ctx,
+        `michi mark --status ${to}`,
+        options,
+        (pick) => ctx.app().mark(topic, to, { pick }),
+        (id) => ctx.app().setStatus(id, to),
       );
     });
 }

@@ -1,23 +1,31 @@
 import type { Command } from "commander";
-import { addNotePaths, renderUnknownOutcome } from "../../learning/render.js";
+import { MichiError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
-import { makeFormatFile } from "./learned.js";
+import { renderUnknownOutcome } from "../learning-outcomes.js";
 
 export function registerUnknown(program: Command, ctx: CliContext): void {
   program
     .command("unknown")
     .description("add TOPIC as an unknown item to notes/inbox.md, under today's date")
     .argument("<topic...>", "what you do not know yet")
+    .option("--force", "add it even though your notes mark an item with that topic known")
     .option("--json", "print the outcome as JSON")
-    .action(async (words: string[], options: { json?: boolean }) => {
-      const outcome = await ctx.app().unknown(words.join(" "));
-      const formatFile = makeFormatFile(ctx);
-      writeLine(
-        ctx.io.stdout,
-        options.json
-          ? JSON.stringify(addNotePaths(outcome, formatFile))
-          : renderUnknownOutcome(outcome, formatFile),
-      );
+    .action(async (words: string[], options: { force?: boolean; json?: boolean }) => {
+      const topic = words.join(" ");
+      const outcome = await ctx.app().unknown(topic, { force: options.force === true });
+      if (outcome.kind === "empty-topic") {
+        throw new MichiError('Give a topic, e.g. michi unknown "Ingressの仕組み".');
+      }
+      const ok = outcome.kind !== "contradicts";
+      const text = options.json
+        ? JSON.stringify(outcome)
+        : renderUnknownOutcome(
+            outcome,
+            (t) => `michi unknown ${JSON.stringify(t.trim())} --force`,
+            topic,
+          );
+      writeLine(ok ? ctx.io.stdout : ctx.io.stderr, text);
+      if (!ok) ctx.fail(1);
     });
 }
