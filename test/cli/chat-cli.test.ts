@@ -1,5 +1,7 @@
+import { PassThrough, Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeWorkspace, runChild } from "../support/cli.js";
+import { runCli } from "../../src/cli/program.js";
+import { makeWorkspace, runChild, runInProcess } from "../support/cli.js";
 import { type FakeOpenAI, promptText, startFakeOpenAI } from "../support/fake-openai.js";
 
 let ws: ReturnType<typeof makeWorkspace>;
@@ -22,6 +24,60 @@ describe("michi chat", () => {
     expect(run.stdout).not.toContain("never asked");
   });
 
+  const chat = (stdin: string, env: NodeJS.ProcessEnv = {}) =>
+    runInProcess(["--notes", ws.notes, "--data", ws.data, "chat"], { cwd: ws.dir, stdin, env });
+  const loggedQuestions = async () => {
+    const status = await runInProcess(
+      ["--notes", ws.notes, "--data", ws.data, "status", "--json"],
+      {
+        cwd: ws.dir,
+      },
+    );
+    return JSON.parse(status.stdout).history.questions as number;
+  };
+
+  it.each(["exit", "quit", ":q", "/exit", "QUIT"])(
+    "leaves on %s without answering or logging it",
+    async (word) => {
+      const run = await chat(`DaemonSetって何?\n${word}\nWhat is a PersistentVolumeClaim?\n`);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("DaemonSetは各ノードに1つずつPodを配置するという認識");
+      expect(run.stdout).not.toContain("🕳️");
+      expect(run.stdout).not.toContain("PersistentVolumeClaim");
+      expect(await loggedQuestions()).toBe(1);
+    },
+  );
+
+  it("answers help and unknown /commands with the command list, and logs neither", async () => {
+    const run = await chat("help\n/frobnicate now\n/help\n");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Unknown command /frobnicate.");
+    // Three times the command list: help, the unknown command, /help.
+    expect(run.stdout.match(/\/quit, exit, Ctrl-D/g)).toHaveLength(3);
+    // Nothing but the banner carries a flag: no line was answered as a question.
+    expect(run.stdout.split("\n").slice(1).join("\n")).not.toMatch(/🕳️|✅|❓/);
+    expect(await loggedQuestions()).toBe(0);
+  });
+
+  it("clear forgets the conversation and clears a terminal screen, without logging it", async () => {
+    const out = new PassThrough() as PassThrough & { isTTY?: boolean };
+    out.isTTY = true;
+    const chunks: Buffer[] = [];
+    out.on("data", (c: Buffer) => chunks.push(c));
+    const code = await runCli(["--notes", ws.notes, "--data", ws.data, "chat"], {
+      stdout: out,
+      stderr: new PassThrough(),
+      stdin: Readable.from(["clear\n"]),
+      env: {},
+      cwd: ws.dir,
+    });
+    expect(code).toBe(0);
+    const text = Buffer.concat(chunks).toString("utf8");
+    expect(text).toContain("\x1b[2J");
+    expect(text).toContain("Conversation cleared.");
+    expect(await loggedQuestions()).toBe(0);
+  });
+
   describe("with an LLM", () => {
     let server: FakeOpenAI;
     beforeEach(async () => {
@@ -37,6 +93,19 @@ describe("michi chat", () => {
       });
     });
     afterEach(() => server.close());
+
+    it("does not condense a question asked after clear with the forgotten turns", async () => {
+      const run = await chat("gVisorについて教えて\nclear\nそれはどうやって実現してる?\n", {
+        OPENAI_BASE_URL: server.url,
+        OPENAI_API_KEY: "sk-x",
+        MICHI_CHAT_MODEL: "fake-chat",
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("Conversation cleared.");
+      const prompts = server.chatRequests().map((r) => promptText(r.body as never));
+      expect(prompts).toHaveLength(2);
+      expect(prompts.some((p) => p.includes("Standalone question"))).toBe(false);
+    });
 
     it("streams the answer and condenses a follow-up into a standalone question for retrieval", async () => {
       const run = await runChild(["chat"], {

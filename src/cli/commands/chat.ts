@@ -1,7 +1,9 @@
+import { cursorTo } from "node:readline";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { createChatHistory } from "../../ask/turns.js";
 import { isMichiError } from "../../errors.js";
+import { classifyChatInput } from "../chat-input.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { renderAnswer } from "../render.js";
@@ -11,11 +13,15 @@ import { createLearningChat, LEARNING_CHAT_HELP } from "./learned.js";
 const HISTORY_TURNS = 4;
 
 const HELP = `Ask anything about your notes. Commands:
-  /help            this help
-  /quit            leave (or Ctrl-D)
+  /help, help                    this help
+  /quit, exit, Ctrl-D            leave (also quit, :q)
+  /clear, clear                  forget the conversation so far (and clear the screen)
 ${LEARNING_CHAT_HELP}`;
 
-/** The terminal chat: every line is a question; `/`-commands mirror the Discord ones. */
+/**
+ * The terminal chat: every line is a question, except the commands people type to leave, clear
+ * or get help (see chat-input.ts); `/`-commands mirror the Discord ones.
+ */
 export async function runChat(ctx: CliContext): Promise<void> {
   const { stdout, stdin } = ctx.io;
   const app = ctx.app();
@@ -32,22 +38,32 @@ export async function runChat(ctx: CliContext): Promise<void> {
   rl.setPrompt("› ");
   rl.prompt();
   for await (const line of rl) {
-    const input = line.trim();
-    if (input === "/quit" || input === "/exit") break;
+    const input = classifyChatInput(line);
+    if (input.kind === "quit") break;
     try {
-      const reply = input.startsWith("/") ? await learning.handle(input) : null;
-      if (reply !== null) writeLine(stdout, reply);
-      else if (input === "/help") writeLine(stdout, HELP);
-      else if (input !== "") {
+      if (input.kind === "help") writeLine(stdout, HELP);
+      else if (input.kind === "clear") {
+        history = createChatHistory(HISTORY_TURNS);
+        if (stdout.isTTY) {
+          // Erase the screen and home the cursor, as the shell's `clear` does.
+          stdout.write("\x1b[2J");
+          cursorTo(stdout, 0, 0);
+        }
+        writeLine(stdout, "Conversation cleared.");
+      } else if (input.kind === "slash") {
+        const reply = await learning.handle(line);
+        writeLine(stdout, reply ?? `Unknown command /${input.name}.\n${HELP}`);
+      } else if (input.kind === "question") {
+        const question = input.text;
         let streamed = false;
-        const answer = await app.ask(input, {
+        const answer = await app.ask(question, {
           history: history.turns,
           onToken: (token) => {
             streamed = true;
             stdout.write(token);
           },
         });
-        history = history.add({ question: input, answer: answer.answer });
+        history = history.add({ question, answer: answer.answer });
         if (streamed) writeLine(stdout);
         writeLine(stdout, renderAnswer(answer, { streamed }));
       }
