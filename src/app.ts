@@ -25,6 +25,7 @@ import {
   type StoredChunk,
 } from "./index/store.js";
 import { createLearning, type Learning } from "./learning/service.js";
+import { checkNotesDir } from "./notes/scan.js";
 import { raceAbort } from "./openai-server.js";
 
 export interface AskOptions {
@@ -195,14 +196,16 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   // ask) must not interleave store commits or status diffs.
   let ingestQueue: Promise<unknown> = Promise.resolve();
   const runIngest = (options: BoundedIngestOptions = {}): Promise<IngestSummary> => {
-    const run = ingestQueue.then(() =>
-      withIngestLock(config.dataDir, async () => {
+    const run = ingestQueue.then(async () => {
+      // Before the lock creates the data directory: a wrong --notes leaves no .michi behind.
+      await checkNotesDir(config.notesDir);
+      return withIngestLock(config.dataDir, async () => {
         const summary = await ingestNow(options);
         followIngest(summary);
         await learning.recordIngest(summary);
         return summary;
-      }),
-    );
+      });
+    });
     ingestQueue = run.catch(() => undefined);
     return run;
   };

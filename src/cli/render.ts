@@ -26,14 +26,20 @@ export function sourceJson(source: Source, notesDir: string, cwd: string) {
   };
 }
 
-export function answerJson(answer: Answer, notesDir: string, cwd: string) {
+/** `extraNotices` (the ingest's, see ingest-notices.ts) come before the answer's own. */
+export function answerJson(
+  answer: Answer,
+  notesDir: string,
+  cwd: string,
+  extraNotices: readonly string[] = [],
+) {
   return {
     question: answer.question,
     flag: answer.flag,
     mode: answer.mode,
     answer: answer.answer,
     sources: answer.sources.map((s) => sourceJson(s, notesDir, cwd)),
-    notices: answer.notices,
+    notices: [...extraNotices, ...answer.notices],
   };
 }
 
@@ -85,6 +91,10 @@ export function renderIngest(summary: IngestSummary): string {
     `embedded ${summary.embedded}, reused ${summary.reused}, removed ${summary.removed} in ${summary.ms} ms`,
   ];
   if (summary.rebuiltBecause) lines.unshift(`index rebuilt: ${summary.rebuiltBecause}`);
-  for (const w of summary.warnings) lines.push(`warning: ${w.file}:${w.line}: ${w.message}`);
+  // Only the notes read now: the warnings of unchanged notes were shown when they changed.
+  for (const w of summary.freshWarnings) lines.push(`warning: ${w.file}:${w.line}: ${w.message}`);
+  const older = summary.warnings.length - summary.freshWarnings.length;
+  if (older > 0)
+    lines.push(`${older} warning${older === 1 ? "" : "s"} in unchanged notes — michi status`);
   return lines.join("\n");
 }

@@ -32,6 +32,8 @@ export interface IngestSummary {
   readonly reused: number;
   readonly removed: number;
   readonly warnings: readonly NoteWarning[];
+  /** The warnings of the notes this ingest read (new or changed): what is news to the user. */
+  readonly freshWarnings: readonly NoteWarning[];
   readonly ms: number;
   /** Item status changes, for the learning history. */
   readonly changes: readonly StatusChange[];
@@ -311,6 +313,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     reused: chunks - toEmbed.length - streamed,
     removed: removedIds.length,
     warnings: store.warnings(),
+    freshWarnings: changed.flatMap((c) => c.warnings),
     ms: Math.round(now() - started),
     changes,
     rebuiltBecause: store.rebuiltBecause,

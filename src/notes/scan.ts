@@ -22,12 +22,14 @@ export interface NoteFile {
   readonly mtimeMs: number;
 }
 
-/** Lists note files recursively, sorted by path so every run sees the same order. */
-export async function listNoteFiles(notesDir: string): Promise<NoteFile[]> {
-  const root = path.resolve(notesDir);
+/**
+ * Fails with a clear line unless `notesDir` is a directory. Commands check it before anything
+ * creates the data directory, so a run in the wrong folder leaves nothing behind.
+ */
+export async function checkNotesDir(notesDir: string): Promise<void> {
   let rootStat: Awaited<ReturnType<typeof stat>>;
   try {
-    rootStat = await stat(root);
+    rootStat = await stat(path.resolve(notesDir));
   } catch (error) {
     throw new MichiError(
       `notes directory not found: ${notesDir} (set --notes or MICHI_NOTES_DIR)`,
@@ -37,6 +39,12 @@ export async function listNoteFiles(notesDir: string): Promise<NoteFile[]> {
     );
   }
   if (!rootStat.isDirectory()) throw new MichiError(`not a directory: ${notesDir}`);
+}
+
+/** Lists note files recursively, sorted by path so every run sees the same order. */
+export async function listNoteFiles(notesDir: string): Promise<NoteFile[]> {
+  const root = path.resolve(notesDir);
+  await checkNotesDir(notesDir);
   const out: NoteFile[] = [];
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   await Promise.all(

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { MichiError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
+import { indexNotices, reportNotices } from "../ingest-notices.js";
 import { answerJson, renderAnswer } from "../render.js";
 
 interface AskOptions {
@@ -23,12 +24,19 @@ export function registerAsk(program: Command, ctx: CliContext): void {
         throw new MichiError(`-k: expected a whole number from 1 to 50, got "${options.k}"`);
       const app = ctx.app();
       const { notesDir } = ctx.config();
+      // What the ingest left to say (skipped files, no notes), read once after it ran: humans
+      // get it on stderr, JSON readers in each answer's notices.
+      let notices: string[] | null = null;
       const print = async (question: string, skipIngest: boolean) => {
         const answer = await app.ask(question, { k, skipIngest });
+        if (notices === null) {
+          notices = await indexNotices(app, notesDir);
+          if (!options.json) reportNotices(ctx, notices);
+        }
         writeLine(
           ctx.io.stdout,
           options.json
-            ? JSON.stringify(answerJson(answer, notesDir, ctx.io.cwd))
+            ? JSON.stringify(answerJson(answer, notesDir, ctx.io.cwd, notices))
             : renderAnswer(answer),
         );
       };

@@ -6,6 +6,7 @@ import { isMichiError } from "../../errors.js";
 import { classifyChatInput } from "../chat-input.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
+import { indexNotices, reportNotices } from "../ingest-notices.js";
 import { renderAnswer } from "../render.js";
 import { createLearningChat, LEARNING_CHAT_HELP } from "./learned.js";
 
@@ -26,6 +27,7 @@ export async function runChat(ctx: CliContext): Promise<void> {
   const { stdout, stdin } = ctx.io;
   const app = ctx.app();
   const summary = await app.ingest();
+  reportNotices(ctx, await indexNotices(app, ctx.config().notesDir));
   const { known, partial, unknown, unmarked } = summary.items;
   writeLine(
     stdout,

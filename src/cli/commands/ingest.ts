@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
+import { indexNotices, reportNotices } from "../ingest-notices.js";
 import { createIngestProgress } from "../progress.js";
 import { ingestJson, renderIngest } from "../render.js";
 
@@ -20,5 +21,6 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         ctx.io.stdout,
         options.json ? JSON.stringify(ingestJson(summary)) : renderIngest(summary),
       );
+      reportNotices(ctx, await indexNotices(ctx.app(), ctx.config().notesDir));
     });
 }
