@@ -298,6 +298,57 @@ describe("fake Discord flows", () => {
     ]);
   });
 
+  it("rejects 11 files, a history limit of 101 and a callback type the interaction cannot take", async () => {
+    const { fake, client } = await connect();
+    const channel = await client.channels.fetch(fake.channelId);
+    if (!channel?.isSendable() || !channel.isTextBased()) throw new Error("channel not sendable");
+    const files = Array.from({ length: 11 }, (_, i) => ({
+      attachment: Buffer.from([i]),
+      name: `f${i}.txt`,
+    }));
+    const tooMany = await channel.send({ content: "files", files }).catch((e: unknown) => e);
+    expect((tooMany as DiscordAPIError).code).toBe(50035);
+    await channel.send({ content: "ten", files: files.slice(0, 10) });
+    expect(fake.messages()[0]?.attachments).toHaveLength(10);
+
+    const history = await client.rest
+      .get(`/channels/${fake.channelId}/messages`, { query: new URLSearchParams({ limit: "101" }) })
+      .catch((e: unknown) => e);
+    expect((history as DiscordAPIError).code).toBe(50035);
+    expect(
+      await client.rest.get(`/channels/${fake.channelId}/messages`, {
+        query: new URLSearchParams({ limit: "100" }),
+      }),
+    ).toHaveLength(1);
+
+    const handled = onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      // DEFERRED_UPDATE_MESSAGE (6) needs a component's message; a slash command has none.
+      await client.rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
+        body: { type: 6 },
+        auth: false,
+      });
+    });
+    const handle = await fake.slashCommand("ask", { question: "x" });
+    const [error] = await handled;
+    expect((error as DiscordAPIError).code).toBe(50035);
+    expect(handle.responses.map((e) => [e.type, e.ok])).toEqual([[6, false]]);
+    expect(fake.violations).toHaveLength(3);
+  });
+
+  it("archives and renames a thread the bot started", async () => {
+    const { fake, client } = await connect({}, CHAT_INTENTS);
+    const question = await fake.userMessage("q");
+    const channel = await client.channels.fetch(fake.channelId);
+    if (!channel?.isTextBased() || channel.isDMBased() || channel.isThread())
+      throw new Error("text channel");
+    const thread = await (await channel.messages.fetch(question.id)).startThread({ name: "q" });
+    await thread.setName("renamed");
+    await thread.setArchived(true);
+    expect(fake.channel(thread.id)).toMatchObject({ name: "renamed", archived: true });
+    expect(fake.violations).toEqual([]);
+  });
+
   it("uses the registered option types when dispatching a registered command", async () => {
     const { fake, client } = await connect();
     await client.rest.put(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`, {

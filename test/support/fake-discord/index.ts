@@ -83,6 +83,8 @@ export interface FakeDiscordOptions {
   readonly token?: string;
   /** Privileged intents the application has enabled (default: all three). */
   readonly privilegedIntents?: number;
+  /** Port to listen on (default 0: any free port). */
+  readonly port?: number;
   /** Clock for deadlines and timestamps (default Date.now). */
   readonly now?: () => number;
 }
@@ -336,7 +338,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   });
   store.dispatch = (t, d, intent) => gateway.dispatch(t, d, intent);
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   store.baseUrl = `http://127.0.0.1:${port}`;
   store.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;

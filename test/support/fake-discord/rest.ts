@@ -1126,6 +1126,29 @@ function listCommands(ctx: Ctx): Answer {
   return { status: 200, body: commandList(ctx) };
 }
 
+/** PATCH /channels/:id: rename a channel, archive or lock a thread. */
+function patchChannel(ctx: Ctx): Answer {
+  const { store, json } = ctx;
+  const channel = channelOf(ctx);
+  if (json.name !== undefined) channel.name = threadName(ctx, `edit of channel ${channel.id}`);
+  const isThread = channel.type === 11 || channel.type === 12;
+  if (json.archived !== undefined || json.locked !== undefined) {
+    if (!isThread) {
+      formFail(
+        [{ path: "archived", code: "BASE_TYPE_INVALID", message: "Only threads can be archived" }],
+        "",
+        `edit of channel ${channel.id}`,
+      );
+    }
+    if (typeof json.archived === "boolean") channel.archived = json.archived;
+    if (typeof json.locked === "boolean") channel.locked = json.locked;
+  }
+  const payload = channelPayload(channel, store.guildId);
+  store.dispatch(isThread ? "THREAD_UPDATE" : "CHANNEL_UPDATE", payload, GUILDS);
+  store.changes.notify();
+  return { status: 200, body: payload };
+}
+
 /** Routes that only need the channel to exist (typing, joining a thread). */
 function inChannel204(ctx: Ctx): Answer {
   channelOf(ctx);
@@ -1253,6 +1276,7 @@ const routeTable: Array<[string, string, boolean, Handler]> = [
     true,
     (ctx) => ({ status: 200, body: channelPayload(channelOf(ctx), ctx.store.guildId) }),
   ],
+  ["PATCH", "/channels/:channel", true, patchChannel],
   ["POST", "/channels/:channel/messages", true, postMessage],
   ["GET", "/channels/:channel/messages", true, history],
   [
