@@ -52,7 +52,7 @@ export interface IngestRunOptions {
 export interface App
   extends Pick<
     Learning,
-    "suggest" | "setStatus" | "learned" | "mark" | "unknown" | "digest" | "status"
+    "suggest" | "setStatus" | "learned" | "mark" | "unknown" | "undo" | "digest" | "status"
   > {
   readonly config: Config;
   ingest(options?: IngestRunOptions): Promise<IngestSummary>;
@@ -317,6 +317,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     learned: (topic, options) => learning.learned(topic, options),
     mark: (topic, to, options) => learning.mark(topic, to, options),
     unknown: (topic, options) => learning.unknown(topic, options),
+    undo: () => learning.undo(),
     digest: (options) => learning.digest(options),
     status: () => learning.status(),
     learning,

@@ -10,6 +10,7 @@ import { registerIngest } from "./commands/ingest.js";
 import { registerLearned } from "./commands/learned.js";
 import { registerMark } from "./commands/mark.js";
 import { registerStatus } from "./commands/status.js";
+import { registerUndo } from "./commands/undo.js";
 import { registerUnknown } from "./commands/unknown.js";
 import { type CliIO, createContext, type GlobalOptions, writeLine } from "./context.js";
 
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIO): Command {
   registerLearned(program, ctx);
   registerMark(program, ctx);
   registerUnknown(program, ctx);
+  registerUndo(program, ctx);
   registerDigest(program, ctx);
   registerStatus(program, ctx);
   program

@@ -14,8 +14,11 @@ import type { ItemRef } from "./item-ref.js";
 
 /** What happened to an item between two ingests. */
 export type EventKind = "learned" | "regressed" | "added" | "removed";
-/** `command`: michi changed the note (`learned`, `mark`, `unknown`); `edit`: a hand edit. */
-export type EventOrigin = "command" | "edit";
+/**
+ * `command`: michi changed the note (`learned`, `mark`, `unknown`); `edit`: a hand edit;
+ * `undo`: `michi undo` put back the version before a command's change (the change is reverted).
+ */
+export type EventOrigin = "command" | "edit" | "undo";
 
 /** An item as last seen by ingest: the snapshot row. */
 export type SnapshotItem = ItemRef;

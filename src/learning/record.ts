@@ -133,6 +133,8 @@ export interface RecordOptions {
    * events get origin `command`; every other change was made by hand (`edit`).
    */
   readonly commandItems?: ReadonlyMap<string, string | null>;
+  /** Items `michi undo` just put back: their events get origin `undo`. */
+  readonly undoItems?: ReadonlySet<string>;
 }
 
 const SYNCED_KEY = "synced_ingest";
@@ -191,11 +193,12 @@ export async function recordIngest(
     });
     if (baseline) continue;
     for (const change of diff.changes) {
-      const command = options.commandItems?.has(change.item.id) === true;
+      const undo = options.undoItems?.has(change.item.id) === true;
+      const command = !undo && options.commandItems?.has(change.item.id) === true;
       events.push({
         at: options.now,
         kind: change.kind,
-        origin: command ? "command" : "edit",
+        origin: undo ? "undo" : command ? "command" : "edit",
         itemId: change.item.id,
         file: change.item.file,
         title: change.item.title,

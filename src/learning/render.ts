@@ -35,7 +35,8 @@ function formatProgress(p: Progress): string {
 }
 
 function renderEvent(e: DigestEvent): string {
-  const how = e.origin === "command" ? "by command" : "by hand edit";
+  const how =
+    e.origin === "command" ? "by command" : e.origin === "undo" ? "undone" : "by hand edit";
   const lines = [`  ${icon(e.to)} ${e.text}  (${e.from ?? "new"} → ${e.to ?? "gone"}, ${how})`];
   lines.push(`     ${formatPlace(e)}`);
   if (e.learnedNote !== null) lines.push(`     note: ${e.learnedNote}`);

@@ -4,6 +4,7 @@
  * digests and status reports.
  */
 import { existsSync } from "node:fs";
+import { readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Answer, Source } from "../ask/index.js";
 import type { Config } from "../config.js";
@@ -27,6 +28,7 @@ import {
 import { applyInboxAddition, applyStatusEdit, formatLearnedLine } from "./note-edits.js";
 import { recordIngest, refreshHeadings } from "./record.js";
 import { formatLocalDate } from "./time.js";
+import { type ChangeRecord, openVersions, sha256 } from "./versions.js";
 
 /** The inbox note `unknown` adds to, relative to the notes directory. */
 export const INBOX_NOTE = "inbox.md";
@@ -34,7 +36,7 @@ export const INBOX_NOTE = "inbox.md";
 const SEARCH_DEPTH = 30;
 
 export interface LearningDeps {
-  readonly config: Pick<Config, "notesDir" | "questionLog" | "digest">;
+  readonly config: Pick<Config, "notesDir" | "dataDir" | "questionLog" | "digest">;
   store(): Promise<Store>;
   search(topic: string, k: number): Promise<Source[]>;
   /** The app's ingest (which calls `recordIngest` of this service when done). */
@@ -139,6 +141,23 @@ export interface ChartOptions {
   readonly height?: number;
 }
 
+export type UndoOutcome =
+  | {
+      readonly kind: "undone";
+      readonly change: ChangeRecord;
+      /** The status changes the undo caused (origin `undo`). */
+      readonly events: readonly LearningEvent[];
+    }
+  /** The note changed since michi's change: nothing was written. */
+  | {
+      readonly kind: "refused";
+      readonly change: ChangeRecord;
+      /** Where the version before the change is kept (absolute); null when michi created the note. */
+      readonly kept: string | null;
+    }
+  /** michi has made no change that is not undone yet. */
+  | { readonly kind: "nothing" };
+
 export interface Learning {
   /** Called by the app after every ingest: records status events. */
   recordIngest(summary: IngestSummary): Promise<LearningEvent[]>;
@@ -158,6 +177,11 @@ export interface Learning {
     options?: StatusChangeOptions,
   ): Promise<StatusChangeOutcome>;
   unknown(topic: string, options?: UnknownOptions): Promise<UnknownOutcome>;
+  /**
+   * Puts back the note michi changed last (the newest change not undone yet) if the note still
+   * has exactly the bytes michi wrote; otherwise refuses and changes nothing.
+   */
+  undo(): Promise<UndoOutcome>;
   /** Called by the app after every answer (no-op when the question log is off). */
   logQuestion(answer: Answer): Promise<void>;
   digest(options?: DigestOptions): Promise<Digest>;
@@ -175,6 +199,9 @@ export function createLearning(deps: LearningDeps): Learning {
   const pending = new Map<string, string | null>();
   /** The event recorded for each pending item (by whichever ingest noticed it first). */
   const recorded = new Map<string, LearningEvent>();
+  /** Items an undo is putting back: their events get origin `undo`. */
+  const undoing = new Set<string>();
+  const versions = openVersions(config.dataDir, deps.now);
 
   const history = async (): Promise<History> => openHistory((await deps.store()).db);
   const absolute = (file: string) => path.join(config.notesDir, ...file.split("/"));
@@ -189,6 +216,36 @@ export function createLearning(deps: LearningDeps): Learning {
       (s) => s.kind === "item" && allowed.has(s.status),
     );
     return rankCandidates(topic, literal, retrieved);
+  };
+
+  /**
+   * Edits a note, keeping what it replaces (versions store) and journaling the change for undo.
+   */
+  const editNote = async (
+    file: string,
+    command: string,
+    edit: Parameters<typeof editFileExactly>[1],
+    itemIds: () => readonly string[],
+    options: { create?: boolean; journal?: boolean } = {},
+  ) => {
+    let kept: string | null = null;
+    const result = await editFileExactly(absolute(file), edit, {
+      create: options.create === true,
+      keepReplaced: async (bytes) => {
+        kept = await versions.keep(file, bytes);
+      },
+    });
+    // An undo is not journaled: the next undo goes one change further back.
+    if (result.changed && options.journal !== false) {
+      await versions.record({
+        file,
+        command,
+        before: kept,
+        afterSha256: sha256(Buffer.from(result.after, "utf8")),
+        itemIds: itemIds(),
+      });
+    }
+    return result;
   };
 
   /**
@@ -208,11 +265,17 @@ export function createLearning(deps: LearningDeps): Learning {
     pending.set(ref.id, note);
     try {
       let found = null as ItemRef | null;
-      const result = await editFileExactly(absolute(ref.file), (current) => {
-        const edit = applyStatusEdit(ref.file, current, { itemId: ref.id, to, subItem });
-        found = edit.item === null ? null : toItemRef(edit.item);
-        return edit.text;
-      });
+      const command = `${to === "known" ? "learned" : `mark ${to}`}: ${ref.text}`;
+      const result = await editNote(
+        ref.file,
+        command,
+        (current) => {
+          const edit = applyStatusEdit(ref.file, current, { itemId: ref.id, to, subItem });
+          found = edit.item === null ? null : toItemRef(edit.item);
+          return edit.text;
+        },
+        () => [ref.id],
+      );
       if (found === null) return { kind: "stale", item: toItemRef(ref) };
       if (!result.changed) return { kind: "already", item: found, to };
       await deps.ingest({ only: [ref.file] });
@@ -263,8 +326,12 @@ export function createLearning(deps: LearningDeps): Learning {
         notesDir: config.notesDir,
         now: deps.now(),
         commandItems: pending,
+        undoItems: undoing,
       });
-      for (const event of events) if (pending.has(event.itemId)) recorded.set(event.itemId, event);
+      for (const event of events) {
+        if (pending.has(event.itemId) || undoing.has(event.itemId))
+          recorded.set(event.itemId, event);
+      }
       return events;
     },
     async suggest(prefix, limit) {
@@ -302,8 +369,9 @@ export function createLearning(deps: LearningDeps): Learning {
       }
       const date = formatLocalDate(deps.now(), timeZone);
       let added: ItemRef | undefined;
-      const result = await editFileExactly(
-        absolute(INBOX_NOTE),
+      const result = await editNote(
+        INBOX_NOTE,
+        `unknown: ${clean}`,
         (current) => {
           const addition = applyInboxAddition(INBOX_NOTE, current, date, clean);
           // A retry on changed text may give the new item another id.
@@ -312,6 +380,7 @@ export function createLearning(deps: LearningDeps): Learning {
           pending.set(addition.item.id, null);
           return addition.text;
         },
+        () => (added ? [added.id] : []),
         { create: true },
       );
       if (!result.changed || added === undefined) {
@@ -325,6 +394,50 @@ export function createLearning(deps: LearningDeps): Learning {
       } finally {
         pending.delete(item.id);
         recorded.delete(item.id);
+      }
+    },
+    async undo() {
+      // Fresh index first: hand edits made since the last run are recorded as edits, not ours.
+      await deps.ingest({});
+      const change = await versions.lastChange();
+      if (change === undefined) return { kind: "nothing" };
+      const before = await versions.readBefore(change);
+      const refused: UndoOutcome = {
+        kind: "refused",
+        change,
+        kept: change.before === null ? null : versions.pathOf(change.before),
+      };
+      const isMichis = (bytes: Buffer) => sha256(bytes) === change.afterSha256;
+      for (const id of change.itemIds) undoing.add(id);
+      try {
+        if (before === null) {
+          if (!(await removeIfSame(absolute(change.file), isMichis))) return refused;
+        } else {
+          let same = true;
+          await editNote(
+            change.file,
+            `undo of ${change.command}`,
+            (current) => {
+              same = isMichis(Buffer.from(current, "utf8"));
+              return same ? before.toString("utf8") : null;
+            },
+            () => change.itemIds,
+            { journal: false },
+          );
+          if (!same) return refused;
+        }
+        await versions.markReverted(change);
+        await deps.ingest({ only: [change.file] });
+        const events = change.itemIds.flatMap((id) => {
+          const event = recorded.get(id);
+          return event ? [event] : [];
+        });
+        return { kind: "undone", change, events };
+      } finally {
+        for (const id of change.itemIds) {
+          undoing.delete(id);
+          recorded.delete(id);
+        }
       }
     },
     async logQuestion(answer) {
@@ -478,4 +591,18 @@ function suggestItems(store: Store, prefix: string, limit: number): ItemSuggesti
 /** A learned note as given: undefined (none), "" (blank: an error) or the trimmed text. */
 function cleanNote(note: string | undefined): string | null {
   return note === undefined ? null : note.trim();
+}
+
+/** Undoes michi creating a note (the inbox): removes it only if it still holds michi's bytes. */
+async function removeIfSame(file: string, isMichis: (bytes: Buffer) => boolean): Promise<boolean> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+  if (!isMichis(bytes)) return false;
+  await unlink(file);
+  return true;
 }

@@ -2,16 +2,24 @@
  * Writing the user's notes safely. A note is replaced by rename from a synced temp file in the
  * same directory, so a crash leaves either the old or the new file, never half of one. Edits of
  * one file are queued within the process, and each is checked against the file on disk just
- * before the rename, so michi never overwrites a change made meanwhile (by an editor, a sync
+ * before the rename, so michi does not overwrite a change made meanwhile (by an editor, a sync
  * tool, or another michi process); it re-applies its edit to the new content instead.
  *
- * The check and the rename are two steps, so a write landing between them can still be lost;
- * that window is the length of one read, which is as close as plain files allow without locks
- * every other program would have to honour.
+ * The check and the rename are two steps, and plain files offer no lock every program honours,
+ * so a write can land between them. Two guards close most of that gap:
+ * - before the check, a hard link keeps the note's inode; after the rename michi reads it, and
+ *   if it no longer holds the bytes michi read (an editor wrote into the file, e.g. appended),
+ *   michi puts that inode back in place and reports a conflict instead of success;
+ * - `keepReplaced` hands the replaced bytes to the caller (the versions store) before the
+ *   rename, so what michi replaced is never unrecoverable.
+ * What remains: another program's own rename landing in the microseconds between michi's last
+ * check and its rename is replaced without notice (that program still has its text; the bytes
+ * michi read are in the versions store).
  */
 import { randomBytes } from "node:crypto";
 import {
   type FileHandle,
+  link,
   mkdir,
   open,
   readFile,
@@ -36,7 +44,20 @@ export interface EditFileOptions extends AtomicWriteOptions {
   readonly create?: boolean;
   /** Times the edit is run when the file keeps changing under it before giving up. Default 5. */
   readonly maxAttempts?: number;
+  /**
+   * Receives the bytes about to be replaced (null: the file is being created) before the
+   * rename, so they can be kept; a failure here writes nothing.
+   */
+  readonly keepReplaced?: (bytes: Buffer | null) => Promise<void>;
+  /** Test seam: runs after the last check, just before the rename. */
+  readonly beforeRename?: () => Promise<void> | void;
 }
+
+/**
+ * The note changed between michi's last check and its rename; michi put the changed version
+ * back, so the note holds the other writer's bytes and michi's edit is not applied.
+ */
+export class WriteConflictError extends MichiError {}
 
 export interface EditResult {
   /** False when the edit returned null or the same text: nothing was written. */
@@ -67,7 +88,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const target = await resolveTarget(path);
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  await commitViaTemp(path, target, bytes, options, async () => true);
+  await commitViaTemp(path, target, bytes, options, undefined);
 }
 
 /**
@@ -96,7 +117,7 @@ export async function editFileExactly(
         target,
         Buffer.from(after, "utf8"),
         options,
-        async () => sameBytes(await readBytesIfPresent(target), read.bytes),
+        read.bytes,
       );
       if (committed) return { changed: true, before: read.text, after };
     }
@@ -125,22 +146,21 @@ async function runQueued<T>(key: string, task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Writes and syncs a temp file beside `target`, then renames it over `target` if `shouldCommit`
- * still agrees. Returns false (temp removed, target untouched) when it does not.
+ * Writes and syncs a temp file beside `target`, then puts it in place. With `expected` (an
+ * edit), only while `target` still holds exactly those bytes (null: does not exist): returns
+ * false (temp removed, target untouched) when it does not, and throws a WriteConflictError
+ * when a write to the old file slipped in between the last check and the rename.
  */
 async function commitViaTemp(
   shownPath: string,
   target: string,
   bytes: Uint8Array,
-  options: AtomicWriteOptions,
-  shouldCommit: () => Promise<boolean>,
+  options: EditFileOptions,
+  expected: Buffer | null | undefined,
 ): Promise<boolean> {
   const directory = dirname(target);
-  // Hidden and not ending in .md, so ingest never reads a leftover temp file as a note.
-  const temp = join(
-    directory,
-    `.${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
-  );
+  const temp = tempPathFor(target);
+  let keep: string | null = null;
   let committed = false;
   try {
     const mode = await readMode(target);
@@ -153,16 +173,33 @@ async function commitViaTemp(
     } finally {
       await handle.close();
     }
-    if (!(await shouldCommit())) {
-      await unlink(temp);
-      return false;
+    if (expected === undefined) {
+      await rename(temp, target);
+    } else if (expected === null) {
+      if (!(await createOnly(temp, target, options))) return false;
+    } else {
+      await options.keepReplaced?.(expected);
+      keep = await linkOldFile(target);
+      if (!(await stillHolds(target, keep, expected))) {
+        await unlink(temp);
+        if (keep !== null) await unlink(keep);
+        keep = null;
+        return false;
+      }
+      await options.beforeRename?.();
+      await rename(temp, target);
     }
-    await rename(temp, target);
     committed = true;
     await syncDirectory(directory);
+    if (keep !== null) {
+      const old = keep;
+      keep = null;
+      await checkNothingSlippedIn(shownPath, target, old, expected ?? null);
+    }
     return true;
   } catch (error) {
     if (!committed) await removeLeftover(temp, error);
+    if (keep !== null) await unlink(keep).catch(() => undefined);
     if (error instanceof MichiError) throw error;
     const state = committed
       ? "it was replaced but may not be on disk yet"
@@ -171,6 +208,100 @@ async function commitViaTemp(
       cause: error,
     });
   }
+}
+
+/** Hidden and not ending in .md, so ingest never reads a leftover temp file as a note. */
+function tempPathFor(target: string): string {
+  return join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
+}
+
+/** Creates `target` from `temp` only if nothing is there (a link fails on an existing name). */
+async function createOnly(
+  temp: string,
+  target: string,
+  options: EditFileOptions,
+): Promise<boolean> {
+  if ((await readBytesIfPresent(target)) !== null) {
+    await unlink(temp);
+    return false;
+  }
+  await options.keepReplaced?.(null);
+  await options.beforeRename?.();
+  try {
+    await link(temp, target);
+  } catch (error) {
+    if (codeOf(error) !== "EEXIST" && !LINK_UNSUPPORTED.includes(codeOf(error) ?? "")) throw error;
+    if (codeOf(error) === "EEXIST") {
+      await unlink(temp);
+      return false;
+    }
+    await rename(temp, target); // no hard links here: the plain rename is the best there is
+    return true;
+  }
+  await unlink(temp);
+  return true;
+}
+
+const LINK_UNSUPPORTED = ["EPERM", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "EMLINK", "ENOSYS", "EACCES"];
+
+/**
+ * A second name for the note's current inode, so it survives the rename and can be read (and
+ * put back) afterwards. Null where the file system has no hard links.
+ */
+async function linkOldFile(target: string): Promise<string | null> {
+  const keep = tempPathFor(target);
+  try {
+    await link(target, keep);
+    return keep;
+  } catch (error) {
+    if (LINK_UNSUPPORTED.includes(codeOf(error) ?? "")) return null;
+    if (codeOf(error) === "ENOENT") return null; // gone: the check below says so
+    throw error;
+  }
+}
+
+/** The last check before the rename: same inode as the kept link, same bytes as read. */
+async function stillHolds(target: string, keep: string | null, expected: Buffer): Promise<boolean> {
+  const [current, targetStat, keepStat] = await Promise.all([
+    readBytesIfPresent(target),
+    stat(target).catch(() => null),
+    keep === null ? null : stat(keep).catch(() => null),
+  ]);
+  if (current === null || targetStat === null || targetStat.size !== expected.length) return false;
+  if (!current.equals(expected)) return false;
+  // Same inode: no other program renamed its own file into place since the link was made.
+  return keep === null || (keepStat !== null && keepStat.ino === targetStat.ino);
+}
+
+/**
+ * After the rename: the old inode must still hold the bytes michi read. If another program
+ * wrote into it meanwhile, its version goes back in place and the edit counts as a conflict.
+ */
+async function checkNothingSlippedIn(
+  shownPath: string,
+  target: string,
+  keep: string,
+  expected: Buffer | null,
+): Promise<void> {
+  let old: Buffer | null;
+  try {
+    old = await readBytesIfPresent(keep);
+  } catch (error) {
+    await unlink(keep).catch(() => undefined);
+    throw error;
+  }
+  if (old === null || expected === null || old.equals(expected)) {
+    await unlink(keep).catch(() => undefined);
+    return;
+  }
+  await rename(keep, target);
+  await syncDirectory(dirname(target));
+  throw new WriteConflictError(
+    `${shownPath} was changed by another program while michi was writing it; michi put that version back, so the note has the other program's text and michi's change was not made. Run the command again.`,
+  );
 }
 
 /** Removes the temp file after a failure, keeping the first error the one reported. */
@@ -229,10 +360,6 @@ async function readBytesIfPresent(target: string): Promise<Buffer | null> {
     if (codeOf(error) === "ENOENT") return null;
     throw error;
   }
-}
-
-function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
-  return a === null || b === null ? a === b : a.equals(b);
 }
 
 async function readMode(target: string): Promise<number | undefined> {
