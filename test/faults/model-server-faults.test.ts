@@ -124,8 +124,7 @@ describe("a hanging chat server", () => {
       });
       const ms = performance.now() - started;
       expect(answer.mode).toBe("extractive");
-      // Rewrite and answer share the 2 s: with separate budgets they alone would take 4 s+.
-      expect(server.chatRequests().length).toBeGreaterThanOrEqual(1);
+      // Rewrite and answer share the 2 s; each alone may take 30 s (MICHI_LLM_TIMEOUT).
       expect(ms).toBeLessThan(10 * DEADLINE_S * 1000);
       expect(ms).toBeGreaterThanOrEqual(DEADLINE_S * 1000 - 100);
     } finally {
