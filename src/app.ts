@@ -8,11 +8,12 @@ import type { Turn } from "./ask/condense.js";
 import { extractiveAnswerer } from "./ask/extractive.js";
 import type { Answer, Answerer, AnswerOptions, Source } from "./ask/index.js";
 import { KeywordIndex } from "./ask/keyword.js";
+import { NoteIndex } from "./ask/note-index.js";
 import { retrieve } from "./ask/retrieve.js";
 import type { Config } from "./config.js";
 import { createDeadline, type Deadline, formatSeconds } from "./deadline.js";
 import { MichiError } from "./errors.js";
-import { embedTextOf } from "./index/chunk.js";
+import { EMBED_TEXT_VERSION, keywordTextOf } from "./index/chunk.js";
 import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.js";
 import { LocalEmbeddings } from "./index/local-embeddings.js";
 import { withIngestLock } from "./index/lock.js";
@@ -86,7 +87,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   let storePromise: Promise<Store> | null = null;
   let embedderPromise: Promise<{ embedder: EmbeddingsInterface; info: EmbedderInfo }> | null = null;
   let answererPromise: Promise<Answerer> | null = null;
-  let keyword: { revision: number; index: KeywordIndex } | null = null;
+  let keyword: { revision: number; index: KeywordIndex; notes: NoteIndex } | null = null;
   let rebuildNext = false;
 
   const embedder = (probe = false) => {
@@ -127,14 +128,18 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     return answererPromise;
   };
 
-  /** The keyword index of the store's current revision, built from every chunk when needed. */
-  const keywordIndex = (s: Store): KeywordIndex => {
+  /** The keyword and note indexes of the store's current revision, built when needed. */
+  const keywordIndex = (s: Store): { index: KeywordIndex; notes: NoteIndex } => {
     if (keyword === null || keyword.revision !== s.revision()) {
       const index = new KeywordIndex();
-      index.addAll(s.embeddedTexts());
-      keyword = { revision: s.revision(), index };
+      const notes = new NoteIndex();
+      for (const chunk of s.embeddedTexts()) {
+        index.add(chunk);
+        notes.add(chunk);
+      }
+      keyword = { revision: s.revision(), index, notes };
     }
-    return keyword.index;
+    return keyword;
   };
 
   /** Brings the keyword index along with an ingest of this process instead of rebuilding it. */
@@ -144,9 +149,14 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       keyword = null;
       return;
     }
-    for (const id of changes.removed) keyword.index.remove(id);
+    for (const id of changes.removed) {
+      keyword.index.remove(id);
+      keyword.notes.remove(id);
+    }
     for (const chunk of changes.added) {
-      keyword.index.add({ id: chunk.id, text: embedTextOf(chunk) });
+      const indexed = { ...pickIndexed(chunk), text: keywordTextOf(chunk) };
+      keyword.index.add(indexed);
+      keyword.notes.add(indexed);
     }
     keyword.revision = changes.to;
   };
@@ -218,31 +228,34 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     question: string,
     k: number,
     deadline?: Deadline,
+    distinctNotes = true,
   ): Promise<{ sources: Source[]; notices: string[] }> => {
     const s = await freshStore();
     const e = (await embedder()).embedder;
+    const { index, notes } = keywordIndex(s);
     const deps = {
       searchVectors: (vector: number[], n: number) => s.searchVectors(vector, n),
-      keyword: keywordIndex(s),
+      keyword: index,
+      notes,
     };
     const notices: string[] = [];
     let hits: Awaited<ReturnType<typeof retrieve>>;
     if (deadline === undefined || e instanceof LocalEmbeddings) {
-      hits = await retrieve(question, { embedder: e, ...deps }, { k });
+      hits = await retrieve(question, { embedder: e, ...deps }, { k, distinctNotes });
     } else {
       const failures = { error: null as unknown };
       try {
         hits = await retrieve(
           question,
           { embedder: bounded(e, deadline.signal, failures), ...deps },
-          { k },
+          { k, distinctNotes },
         );
       } catch (error) {
         if (failures.error === null) throw error;
         notices.push(
           `embedding server unavailable: answered from keyword search (${describeFailure(failures.error, deadline)})`,
         );
-        hits = await retrieve(question, { embedder: null, ...deps }, { k });
+        hits = await retrieve(question, { embedder: null, ...deps }, { k, distinctNotes });
       }
     }
     const chunks = new Map(s.getChunks(hits.map((h) => h.id)).map((c) => [c.id, c]));
@@ -280,7 +293,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const learning = createLearning({
     config,
     store,
-    search,
+    // The learning commands look for one item, possibly among several of the same note.
+    search: async (topic, k) => (await retrieveSources(topic, k, undefined, false)).sources,
     ingest: (options) => runIngest(options),
     now: deps.now ?? (() => new Date()),
   });
@@ -404,7 +418,7 @@ async function createEmbedder(config: Config, deps: AppDeps, probe: boolean) {
       timeoutMs: config.requestTimeoutMs,
       ...openaiOptions(config),
     });
-    const name = `openai:${config.embeddingModel}`;
+    const name = `openai:${config.embeddingModel};text=${EMBED_TEXT_VERSION}`;
     // The index remembers the dimension, so commands need no server round trip to open it
     // (and still answer while the server is down). Without an index, or on a rebuild, the
     // server decides: one probe tells it.
@@ -419,7 +433,10 @@ async function createEmbedder(config: Config, deps: AppDeps, probe: boolean) {
   const embedder = new LocalEmbeddings();
   return {
     embedder,
-    info: { name: embedder.info.signature, dimensions: embedder.info.dimensions },
+    info: {
+      name: `${embedder.info.signature};text=${EMBED_TEXT_VERSION}`,
+      dimensions: embedder.info.dimensions,
+    },
   };
 }
 
@@ -440,4 +457,13 @@ function openaiOptions(config: Config): { apiKey?: string; baseURL?: string } {
     ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
     ...(config.openai.baseURL ? { baseURL: config.openai.baseURL } : {}),
   };
+}
+
+function pickIndexed(chunk: {
+  readonly id: string;
+  readonly file: string;
+  readonly title: string;
+  readonly sectionPath: readonly string[];
+}) {
+  return { id: chunk.id, file: chunk.file, title: chunk.title, sectionPath: chunk.sectionPath };
 }

@@ -5,7 +5,7 @@
  * tombstones that are compacted once they pile up, and a query touches only the postings of
  * its own terms.
  */
-import { analyze, analyzeQuery, type QueryOptions } from "../index/tokenize.js";
+import { analyze, analyzeQuery, type QueryOptions, type QueryTerm } from "../index/tokenize.js";
 
 export interface KeywordDoc {
   readonly id: string;
@@ -22,6 +22,15 @@ export interface KeywordHit {
    * absent from the notes has low coverage everywhere.
    */
   readonly coverage: number;
+}
+
+/** One concept of a query (a word with its parts and translations) against one document. */
+export interface ConceptMatch {
+  readonly idf: number;
+  /** Some document contains it. */
+  readonly seen: boolean;
+  /** This document contains it. */
+  readonly matched: boolean;
 }
 
 export interface KeywordIndexOptions {
@@ -139,46 +148,12 @@ export class KeywordIndex {
     if (n === 0 || k <= 0) return [];
     const qterms = analyzeQuery(query, options);
     if (qterms.length === 0) return [];
-    const idfUnseen = this.idf(0, n);
     const avgLen = this.totalLen / n || 1;
     const buf = this.searchBuffers();
     const { score, coverage, groupBest, groupSeen, touched } = buf;
     let touchedCount = 0;
 
-    // Concepts: terms of one group are alternatives (a word, its compound parts, its
-    // translations). A concept is as common as its most common whole form (`container` is
-    // rare in Japanese notes, but コンテナ is everywhere); parts do not set the weight (`set`
-    // must not make `ReplicaSet` cheap). A concept never seen weighs the most when it looks
-    // like a name (Istio, PersistentVolumeClaim, ガベージコレクタ), less when it is everyday
-    // wording (`exist`, a lone kanji), which Japanese notes never contain in English anyway.
-    const groups = new Map<
-      number,
-      { idf: number; seen: boolean; specific: boolean; members: { tid: number; w: number }[] }
-    >();
-    for (const q of qterms) {
-      const tid = this.termIds.get(q.term);
-      const df = tid === undefined ? 0 : (this.df[tid] ?? 0);
-      const group = groups.get(q.group) ?? {
-        idf: idfUnseen,
-        seen: false,
-        specific: false,
-        members: [],
-      };
-      if (q.kind === "written" && q.specific) group.specific = true;
-      if (df > 0 && tid !== undefined) {
-        if (q.kind !== "piece") {
-          group.idf = Math.min(group.idf, this.idf(df, n));
-          group.seen = true;
-        }
-        group.members.push({ tid, w: q.weight });
-      }
-      groups.set(q.group, group);
-    }
-    let totalIdf = 0;
-    for (const g of groups.values()) {
-      if (!g.seen && !g.specific) g.idf *= this.unseenEverydayWeight;
-      totalIdf += g.idf;
-    }
+    const { groups, totalIdf } = this.concepts(qterms, n);
     if (totalIdf <= 0) return [];
 
     for (const g of groups.values()) {
@@ -223,6 +198,65 @@ export class KeywordIndex {
       coverage[num] = 0;
     }
     return hits;
+  }
+
+  /**
+   * The query's concepts with their IDF, each marked matched or not in one document: how much
+   * of the question, and of its rarest words, that document speaks to (the none decision).
+   * Empty when the document is unknown or the query has no terms.
+   */
+  explain(query: string, id: string, options: QueryOptions = {}): ConceptMatch[] {
+    const num = this.docNumOf.get(id);
+    const n = this.docNumOf.size;
+    if (num === undefined || n === 0) return [];
+    const own = new Set(this.docTerms[num] ?? []);
+    const { groups } = this.concepts(analyzeQuery(query, options), n);
+    return [...groups.values()].map((g) => ({
+      idf: g.idf,
+      seen: g.seen,
+      matched: g.members.some((m) => own.has(m.tid)),
+    }));
+  }
+
+  /**
+   * Concepts: terms of one group are alternatives (a word, its compound parts, its
+   * translations). A concept is as common as its most common whole form (`container` is rare
+   * in Japanese notes, but コンテナ is everywhere); parts do not set the weight (`set` must
+   * not make `ReplicaSet` cheap). A concept never seen weighs the most when it looks like a
+   * name (Istio, PersistentVolumeClaim, ガベージコレクタ), less when it is everyday wording
+   * (`exist`, a lone kanji), which Japanese notes never contain in English anyway.
+   */
+  private concepts(qterms: readonly QueryTerm[], n: number) {
+    const idfUnseen = this.idf(0, n);
+    const groups = new Map<
+      number,
+      { idf: number; seen: boolean; specific: boolean; members: { tid: number; w: number }[] }
+    >();
+    for (const q of qterms) {
+      const tid = this.termIds.get(q.term);
+      const df = tid === undefined ? 0 : (this.df[tid] ?? 0);
+      const group = groups.get(q.group) ?? {
+        idf: idfUnseen,
+        seen: false,
+        specific: false,
+        members: [],
+      };
+      if (q.kind === "written" && q.specific) group.specific = true;
+      if (df > 0 && tid !== undefined) {
+        if (q.kind !== "piece") {
+          group.idf = Math.min(group.idf, this.idf(df, n));
+          group.seen = true;
+        }
+        group.members.push({ tid, w: q.weight });
+      }
+      groups.set(q.group, group);
+    }
+    let totalIdf = 0;
+    for (const g of groups.values()) {
+      if (!g.seen && !g.specific) g.idf *= this.unseenEverydayWeight;
+      totalIdf += g.idf;
+    }
+    return { groups, totalIdf };
   }
 
   /** BM25 IDF (the `+1` form, never negative). */

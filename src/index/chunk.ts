@@ -4,6 +4,7 @@
  */
 import { hash as digest } from "node:crypto";
 import type { Item } from "../notes/index.js";
+import { isPointerText } from "./pointer.js";
 
 export interface Chunk extends Item {
   /** Stable identity: note path, kind, text, and which occurrence of that text it is. */
@@ -18,12 +19,33 @@ function hash(text: string): string {
 }
 
 /**
- * The text a chunk is embedded and keyword-indexed by: its own words and its sub-items.
- * The section heading is left out: on held-out questions it added nothing and blurred items
- * of one section together (measured in test/ask/retrieval-quality.test.ts).
+ * Version of what `embedTextOf` puts in a vector; the store records it with the embedder, so
+ * an index built from another version rebuilds (2: pointer lines are not embedded).
+ */
+export const EMBED_TEXT_VERSION = 2;
+
+/** An item that is only links within the vault (an index or table-of-contents line). */
+export function isPointer(item: Pick<Item, "text" | "context">): boolean {
+  return isPointerText(item.text) && item.context.every(isPointerText);
+}
+
+/**
+ * The text a chunk is keyword-indexed by: its own words and its sub-items; nothing for a
+ * pointer line, which is never an answer (see pointer.ts).
+ */
+export function keywordTextOf(item: Pick<Item, "text" | "context">): string {
+  if (isPointer(item)) return "";
+  return item.context.length === 0 ? item.text : [item.text, ...item.context].join("\n");
+}
+
+/**
+ * The text a chunk is embedded by: the same as its keyword text. The note's title and section
+ * headings are left out of the vector: shared by every item of a note, they blurred the items
+ * of one note together (measured on the seed eval sets); the note-level index
+ * (ask/note-index.ts) finds notes by their title and headings instead.
  */
 export function embedTextOf(item: Pick<Item, "text" | "context">): string {
-  return [item.text, ...item.context].join("\n");
+  return keywordTextOf(item);
 }
 
 /** Turns a note's items into chunks with ids unique within the note. */

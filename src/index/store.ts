@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import hnswlib from "hnswlib-node";
 import { MichiError } from "../errors.js";
 import type { NoteWarning, Status } from "../notes/index.js";
-import { type Chunk, embedTextOf } from "./chunk.js";
+import { type Chunk, keywordTextOf } from "./chunk.js";
 
 /**
  * HNSW build and search parameters, tuned with `npm run bench` (docs/benchmarks.md) for
@@ -65,6 +65,16 @@ export interface FileRecord {
  * not kept: they shift with every edit above the item, so keeping them would rewrite most rows
  * of an edited note, and the edits that need them re-parse the note first anyway.
  */
+/** What the in-memory indexes need of a chunk. */
+export interface IndexedText {
+  readonly id: string;
+  /** Keyword text: the item's words and sub-items; empty for a pointer line. */
+  readonly text: string;
+  readonly file: string;
+  readonly title: string;
+  readonly sectionPath: readonly string[];
+}
+
 export interface StoredChunk extends Omit<Chunk, "textOffset" | "marker"> {
   readonly label: number;
 }
@@ -206,8 +216,11 @@ export interface Store {
   itemStatesOf(ids: readonly string[]): ItemState[];
   /** A note's list items with just what the learning history keeps (a lean read). */
   itemsOfFile(file: string): ItemState[];
-  /** Every chunk's id and embedded text, streamed (for building the keyword index). */
-  embeddedTexts(): IterableIterator<{ id: string; text: string }>;
+  /**
+   * Every chunk's id, keyword text (empty for a pointer line), note and section, streamed
+   * (for building the keyword and note indexes).
+   */
+  embeddedTexts(): IterableIterator<IndexedText>;
   getChunks(ids: readonly string[]): StoredChunk[];
   chunkCount(): number;
   /** Item counts by status (prose excluded). */
@@ -324,7 +337,9 @@ export function openStore(
     itemsOfFile: db.prepare(
       "SELECT id, file, title, section_path, line, text, status FROM chunks WHERE file = ? AND kind = 'item'",
     ),
-    embeddedTexts: db.prepare("SELECT id, text, context FROM chunks").raw(),
+    embeddedTexts: db
+      .prepare("SELECT id, text, context, file, title, section_path FROM chunks")
+      .raw(),
     chunkById: db.prepare("SELECT * FROM chunks WHERE id = ?"),
     chunkByLabel: db.prepare<[number], { id: string }>("SELECT id FROM chunks WHERE label = ?"),
     // Counted on the (kind, status) index rather than by reading every row.
@@ -422,12 +437,22 @@ export function openStore(
       }),
     itemsOfFile: (file) => (statements.itemsOfFile.all(file) as Row[]).map(rowToItemState),
     *embeddedTexts() {
-      for (const [id, text, context] of statements.embeddedTexts.iterate() as IterableIterator<
-        [string, string, string]
+      for (const [
+        id,
+        text,
+        context,
+        file,
+        title,
+        sectionPath,
+      ] of statements.embeddedTexts.iterate() as IterableIterator<
+        [string, string, string, string, string, string]
       >) {
         yield {
           id,
-          text: context === "[]" ? text : embedTextOf({ text, context: JSON.parse(context) }),
+          text: keywordTextOf({ text, context: context === "[]" ? [] : JSON.parse(context) }),
+          file,
+          title,
+          sectionPath: sectionPath === "[]" ? [] : (JSON.parse(sectionPath) as string[]),
         };
       }
     },
