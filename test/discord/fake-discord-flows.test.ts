@@ -349,6 +349,46 @@ describe("fake Discord flows", () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it("two clients on one token both get events, as on Discord; only the first reply is accepted", async () => {
+    const { fake, client } = await connect({}, CHAT_INTENTS);
+    const second = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+      rest: { api: fake.apiUrl },
+    });
+    try {
+      const ready = once(second, Events.ClientReady);
+      await second.login("fake-bot-token");
+      await ready;
+      expect(fake.gateway.identifies).toBe(2);
+      const contents: string[] = [];
+      const seen = new Promise<void>((resolve) => {
+        const record = (who: string) => (m: { content: string }) => {
+          contents.push(`${who}:${m.content}`);
+          if (contents.length === 2) resolve();
+        };
+        client.on(Events.MessageCreate, record("first"));
+        second.on(Events.MessageCreate, record("second"));
+      });
+      await fake.userMessage("hello");
+      await seen;
+      // The second client lacks MessageContent, so it sees the message without its text.
+      expect(contents.sort()).toEqual(["first:hello", "second:"]);
+
+      const replyFrom = (c: Client, name: string) =>
+        onInteraction(c, async (interaction) => {
+          if (interaction.isChatInputCommand()) await interaction.reply({ content: name });
+        });
+      const results = Promise.all([replyFrom(client, "first"), replyFrom(second, "second")]);
+      const handle = await fake.slashCommand("status");
+      const errors = (await results).flat();
+      expect(errors.map((e) => (e as DiscordAPIError).code)).toEqual([40060]);
+      expect(handle.responses.filter((r) => r.ok)).toHaveLength(1);
+      expect(fake.violations).toEqual([expect.stringMatching(/acknowledged twice/)]);
+    } finally {
+      await second.destroy();
+    }
+  });
+
   it("uses the registered option types when dispatching a registered command", async () => {
     const { fake, client } = await connect();
     await client.rest.put(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`, {

@@ -59,16 +59,21 @@ export interface GatewayOptions {
 
 export interface Gateway {
   readonly stats: GatewayStats;
-  /** Intents of the live session (0 when none). */
+  /** Union of the intents of all sessions (0 when none). */
   intents(): number;
   hasSession(): boolean;
   /** Ready count: READY (and GUILD_CREATE) sent to an identified client. */
   readyCount(): number;
   /**
-   * Sends a dispatch to the current session (buffered for replay while disconnected). Returns false
-   * when there is no session or it lacks `requiredIntent`, as Discord simply would not send it.
+   * Sends a dispatch to every session (buffered for replay while one is disconnected), like Discord
+   * does when two processes run the same bot. `d` may depend on the session's intents. Returns
+   * false when no session has `requiredIntent`: Discord simply would not send it.
    */
-  dispatch(t: string, d: unknown, requiredIntent?: number): boolean;
+  dispatch(
+    t: string,
+    d: unknown | ((intents: number) => unknown),
+    requiredIntent?: number,
+  ): boolean;
   dropConnection(code?: number): void;
   invalidateSession(): void;
   requestReconnect(): void;
@@ -82,7 +87,7 @@ function send(socket: WebSocket, payload: Json): void {
 export function createGateway(server: Server, options: GatewayOptions): Gateway {
   const wss = new WebSocketServer({ noServer: true });
   const stats: GatewayStats = { identifies: 0, resumes: 0, intents: [], connections: 0 };
-  let session: Session | null = null;
+  const sessions = new Map<string, Session>();
   let readies = 0;
   const sockets = new Set<WebSocket>();
 
@@ -128,7 +133,6 @@ export function createGateway(server: Server, options: GatewayOptions): Gateway 
       socket.close(4010, "Invalid shard.");
       return;
     }
-    if (session?.socket && session.socket !== socket) session.socket.close(4000, "New session");
     stats.identifies += 1;
     stats.intents.push(intents);
     const fresh: Session = {
@@ -138,7 +142,7 @@ export function createGateway(server: Server, options: GatewayOptions): Gateway 
       events: [],
       socket,
     };
-    session = fresh;
+    sessions.set(fresh.id, fresh);
     dispatchTo(fresh, "READY", {
       v: 10,
       user: { ...userPayload(options.botUser), verified: true, mfa_enabled: false },
@@ -164,8 +168,8 @@ export function createGateway(server: Server, options: GatewayOptions): Gateway 
   }
 
   function resume(socket: WebSocket, d: Json): void {
-    const s = session;
-    if (!s || d.session_id !== s.id || (options.token !== undefined && d.token !== options.token)) {
+    const s = typeof d.session_id === "string" ? sessions.get(d.session_id) : undefined;
+    if (!s || (options.token !== undefined && d.token !== options.token)) {
       send(socket, { op: 9, d: false, s: null, t: null });
       return;
     }
@@ -248,11 +252,11 @@ export function createGateway(server: Server, options: GatewayOptions): Gateway 
     });
     socket.on("close", (code) => {
       sockets.delete(socket);
-      const s = session;
-      if (s && s.socket === socket) {
+      for (const s of sessions.values()) {
+        if (s.socket !== socket) continue;
         s.socket = null;
         // A client closing with 1000/1001 ends its session for good, as on Discord.
-        if (code === 1000 || code === 1001) session = null;
+        if (code === 1000 || code === 1001) sessions.delete(s.id);
       }
       options.changes.notify();
     });
@@ -276,30 +280,36 @@ export function createGateway(server: Server, options: GatewayOptions): Gateway 
 
   return {
     stats,
-    intents: () => session?.intents ?? 0,
-    hasSession: () => session !== null,
+    intents: () => [...sessions.values()].reduce((all, s) => all | s.intents, 0),
+    hasSession: () => sessions.size > 0,
     readyCount: () => readies,
     dispatch(t, d, requiredIntent) {
-      const s = session;
-      if (!s) return false;
-      if (requiredIntent !== undefined && (s.intents & requiredIntent) === 0) return false;
-      dispatchTo(s, t, d);
-      return true;
+      let sent = false;
+      for (const s of sessions.values()) {
+        if (requiredIntent !== undefined && (s.intents & requiredIntent) === 0) continue;
+        dispatchTo(s, t, typeof d === "function" ? d(s.intents) : d);
+        sent = true;
+      }
+      return sent;
     },
     dropConnection(code = 4000) {
-      const socket = session?.socket;
-      if (!socket) throw new Error("fake Discord: no gateway connection to drop");
-      if (code === 1006) socket.terminate();
-      else socket.close(code, "Dropped by the test");
+      const live = [...sessions.values()].flatMap((s) => (s.socket ? [s.socket] : []));
+      if (live.length === 0) throw new Error("fake Discord: no gateway connection to drop");
+      for (const socket of live) {
+        if (code === 1006) socket.terminate();
+        else socket.close(code, "Dropped by the test");
+      }
     },
     invalidateSession() {
-      const socket = session?.socket;
-      session = null;
-      if (socket) send(socket, { op: 9, d: false, s: null, t: null });
+      for (const s of sessions.values()) {
+        if (s.socket) send(s.socket, { op: 9, d: false, s: null, t: null });
+      }
+      sessions.clear();
     },
     requestReconnect() {
-      const socket = session?.socket;
-      if (socket) send(socket, { op: 7, d: null, s: null, t: null });
+      for (const s of sessions.values()) {
+        if (s.socket) send(s.socket, { op: 7, d: null, s: null, t: null });
+      }
     },
     async close() {
       server.off("upgrade", onUpgrade);

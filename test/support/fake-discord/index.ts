@@ -757,7 +757,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       });
       gateway.dispatch(
         "MESSAGE_CREATE",
-        messageCreateEvent(store, message, gateway.intents()),
+        (intents: number) => messageCreateEvent(store, message, intents),
         INTENTS.GuildMessages,
       );
       return message;
