@@ -26,6 +26,7 @@ import {
   type StoredChunk,
 } from "./index/store.js";
 import { createLearning, type Learning } from "./learning/service.js";
+import { type Logger, silentLogger } from "./logger.js";
 import { checkNotesDir } from "./notes/scan.js";
 import { raceAbort } from "./openai-server.js";
 
@@ -63,7 +64,9 @@ export interface App
   store(): Promise<Store>;
   /** History, question log, charts and digest posts. */
   readonly learning: Learning;
-  close(): void;
+  readonly logger: Logger;
+  /** Waits for the ingest under way, then closes the store. */
+  close(): Promise<void>;
 }
 
 /** Collaborators a test (or another front end) may supply instead of the configured ones. */
@@ -72,6 +75,8 @@ export interface AppDeps {
   readonly answerer?: Answerer;
   /** The clock learning events, the question log and digests use. */
   readonly now?: () => Date;
+  /** Where retries, fallbacks and ingest summaries are logged (default: nowhere). */
+  readonly logger?: Logger;
 }
 
 export const DEFAULT_K = 5;
@@ -89,6 +94,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   let answererPromise: Promise<Answerer> | null = null;
   let keyword: { revision: number; index: KeywordIndex; notes: NoteIndex } | null = null;
   let rebuildNext = false;
+  const logger = deps.logger ?? silentLogger;
 
   const embedder = (probe = false) => {
     if (probe) embedderPromise = null;
@@ -124,7 +130,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   };
 
   const answerer = () => {
-    answererPromise ??= deps.answerer ? Promise.resolve(deps.answerer) : createAnswerer(config);
+    answererPromise ??= deps.answerer
+      ? Promise.resolve(deps.answerer)
+      : createAnswerer(config, logger);
     return answererPromise;
   };
 
@@ -178,6 +186,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         chat,
         timeoutMs: Math.min(config.chat.timeoutMs, deadline.remainingMs()),
         signal: deadline.signal,
+        log: (msg) => logger.warn({ what: "condense" }, msg),
       },
       history,
       question,
@@ -212,6 +221,20 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       return withIngestLock(config.dataDir, async () => {
         const summary = await ingestNow(options);
         followIngest(summary);
+        logger.info(
+          {
+            what: "ingest",
+            notes: summary.notes,
+            chunks: summary.chunks,
+            embedded: summary.embedded,
+            reused: summary.reused,
+            removed: summary.removed,
+            warnings: summary.warnings.length,
+            ms: summary.ms,
+            ...(summary.rebuiltBecause ? { rebuiltBecause: summary.rebuiltBecause } : {}),
+          },
+          "ingest done",
+        );
         await learning.recordIngest(summary);
         return summary;
       });
@@ -306,6 +329,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     async ask(question, options = {}) {
       const deadline = createDeadline(config.answerDeadlineMs);
       const notices = options.skipIngest ? [] : await ingestBeforeAnswer(deadline);
+      // The answerer gets the standalone question too: "それは？" means nothing to a model
+      // that does not see the conversation.
       const standalone = await condense(question, options.history ?? [], deadline);
       const found = await retrieveSources(standalone, options.k ?? DEFAULT_K, deadline);
       notices.push(...found.notices);
@@ -313,12 +338,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       const answered =
         options.onToken && "stream" in a && typeof a.stream === "function"
           ? await (a.stream as StreamingAnswerer["stream"])(
-              question,
+              standalone,
               found.sources,
               options.onToken,
               { deadline },
             )
-          : await a.answer(question, found.sources, { deadline });
+          : await a.answer(standalone, found.sources, { deadline });
       const answer = notices.length
         ? { ...answered, notices: [...notices, ...answered.notices] }
         : answered;
@@ -335,8 +360,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     digest: (options) => learning.digest(options),
     status: () => learning.status(),
     learning,
-    close() {
-      void storePromise?.then((s) => s.close());
+    logger,
+    async close() {
+      await ingestQueue;
+      const opened = storePromise;
+      storePromise = null;
+      if (opened) (await opened.catch(() => null))?.close();
     },
   };
 }
@@ -440,10 +469,11 @@ async function createEmbedder(config: Config, deps: AppDeps, probe: boolean) {
   };
 }
 
-async function createAnswerer(config: Config): Promise<Answerer> {
+async function createAnswerer(config: Config, logger: Logger): Promise<Answerer> {
   if (!config.chat) return extractiveAnswerer;
   const { createLlmAnswerer } = await import("./ask/llm.js");
   return createLlmAnswerer({
+    log: (msg) => logger.warn({ what: "llm" }, msg),
     model: config.chat.model,
     timeoutMs: config.chat.timeoutMs,
     generalKnowledge: config.generalKnowledge,

@@ -7,6 +7,7 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { MichiError } from "./errors.js";
+import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
 const list = z
   .string()
@@ -62,6 +63,8 @@ const EnvSchema = z.object({
   MICHI_ANSWER_DEADLINE: positiveInt(25),
   /** Record every answered question (for the digest). */
   MICHI_QUESTION_LOG: flag(true),
+  /** Log level; unset: the front end's default (CLI: silent, bot: info). */
+  MICHI_LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).optional()),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url,
   DISCORD_TOKEN: optionalString,
@@ -102,6 +105,8 @@ export interface Config {
   readonly answerDeadlineMs: number;
   readonly generalKnowledge: boolean;
   readonly questionLog: boolean;
+  /** Undefined: the front end's default. */
+  readonly logLevel: LogLevel | undefined;
   readonly openai: { readonly apiKey: string | undefined; readonly baseURL: string | undefined };
   readonly discord: {
     readonly token: string | undefined;
@@ -170,6 +175,7 @@ export function loadConfig(
     answerDeadlineMs: e.MICHI_ANSWER_DEADLINE * 1000,
     generalKnowledge: e.MICHI_GENERAL_KNOWLEDGE,
     questionLog: e.MICHI_QUESTION_LOG,
+    logLevel: e.MICHI_LOG_LEVEL,
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
     discord: {
       token: e.DISCORD_TOKEN,

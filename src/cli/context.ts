@@ -5,6 +5,7 @@
 import type { App } from "../app.js";
 import { createApp } from "../app.js";
 import { type Config, loadConfig, readEnv } from "../config.js";
+import { createLogger } from "../logger.js";
 
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -38,7 +39,15 @@ export function createContext(io: CliIO, globals: () => GlobalOptions): CliConte
       return config;
     },
     app() {
-      app ??= createApp(this.config());
+      const config = this.config();
+      // The terminal's output is the CLI's own: log lines only when asked for, on stderr.
+      app ??= createApp(config, {
+        logger: createLogger({
+          level: config.logLevel ?? "silent",
+          destination: { write: (line: string) => void io.stderr.write(line) },
+          secrets: [config.openai.apiKey, config.discord.token],
+        }),
+      });
       return app;
     },
     fail(code = 1) {
