@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
+import { Cron } from "croner";
 import { z } from "zod";
 import { MichiError } from "./errors.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
@@ -35,6 +36,22 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/** A Discord id: 17 to 20 digits. */
+const SNOWFLAKE = /^\d{17,20}$/;
+const snowflake = optionalString.refine(
+  (v) => v === undefined || SNOWFLAKE.test(v),
+  "expected a Discord id (17 to 20 digits; copy it with Developer Mode on)",
+);
+const snowflakes = list.superRefine((ids, ctx) => {
+  const bad = ids.filter((id) => !SNOWFLAKE.test(id));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected comma-separated Discord ids (17 to 20 digits); not one: ${bad.map((b) => JSON.stringify(b)).join(", ")}`,
+    });
+  }
+});
 
 const url = optionalString.refine((v) => v === undefined || URL.canParse(v), "expected a URL");
 
@@ -68,20 +85,35 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url,
   DISCORD_TOKEN: optionalString,
-  DISCORD_CLIENT_ID: optionalString,
-  DISCORD_GUILD_ID: optionalString,
+  DISCORD_CLIENT_ID: snowflake,
+  DISCORD_GUILD_ID: snowflake,
   /** Discord REST base, for running against a local server. */
   DISCORD_API_URL: url.transform((v) => v ?? "https://discord.com/api"),
-  MICHI_CHAT_CHANNEL_IDS: list,
-  MICHI_DIGEST_CHANNEL_ID: optionalString,
-  MICHI_OWNER_IDS: list,
+  MICHI_CHAT_CHANNEL_IDS: snowflakes,
+  MICHI_DIGEST_CHANNEL_ID: snowflake,
+  MICHI_OWNER_IDS: snowflakes,
   /** Weekly digest schedule (cron, 5 fields): Monday 09:00. */
-  MICHI_DIGEST_CRON: optionalString.transform((v) => v ?? "0 9 * * 1"),
+  MICHI_DIGEST_CRON: optionalString
+    .transform((v) => v ?? "0 9 * * 1")
+    .superRefine((v, ctx) => {
+      const problem = cronProblem(v);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+    }),
   /** Time zone of the digest schedule and of "this week". */
   MICHI_TIMEZONE: optionalString
     .transform((v) => v ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC")
     .refine(isTimeZone, "expected an IANA time zone such as Asia/Tokyo"),
 });
+
+/** Why croner rejects a cron expression, or null when it is fine. */
+function cronProblem(expression: string): string | null {
+  try {
+    new Cron(expression, { paused: true }).stop();
+    return null;
+  } catch (error) {
+    return `expected a cron expression such as "0 9 * * 1" (Monday 09:00): ${(error as Error).message}`;
+  }
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -188,4 +220,26 @@ export function loadConfig(
     },
     digest: { cron: e.MICHI_DIGEST_CRON, timezone: e.MICHI_TIMEZONE },
   });
+}
+
+/**
+ * The Discord settings a command needs, checked at its start: one line per missing variable.
+ * (Malformed values were already rejected by `loadConfig`.)
+ */
+export function requireDiscord(
+  config: Config,
+  needs: readonly ("token" | "clientId")[],
+): { token: string; clientId: string } {
+  const names = { token: "DISCORD_TOKEN", clientId: "DISCORD_CLIENT_ID" } as const;
+  const hints = {
+    token: "the bot's token (Developer Portal › your application › Bot › Reset Token)",
+    clientId: "the application id (Developer Portal › your application › General Information)",
+  } as const;
+  const missing = needs.filter((need) => config.discord[need] === undefined);
+  if (missing.length > 0) {
+    throw new MichiError(
+      missing.map((need) => `${names[need]} is not set: ${hints[need]}`).join("\n  "),
+    );
+  }
+  return { token: config.discord.token ?? "", clientId: config.discord.clientId ?? "" };
 }

@@ -41,13 +41,17 @@ describe("loadConfig", () => {
 
   it("splits id lists and reads on/off switches", () => {
     const config = loadConfig({
-      MICHI_OWNER_IDS: "1, 2,3",
-      MICHI_CHAT_CHANNEL_IDS: "10 20",
+      MICHI_OWNER_IDS: "100000000000000001, 100000000000000002,100000000000000003",
+      MICHI_CHAT_CHANNEL_IDS: "100000000000000010 100000000000000020",
       MICHI_QUESTION_LOG: "off",
       MICHI_GENERAL_KNOWLEDGE: "yes",
     });
-    expect(config.discord.ownerIds).toEqual(["1", "2", "3"]);
-    expect(config.discord.chatChannelIds).toEqual(["10", "20"]);
+    expect(config.discord.ownerIds).toEqual([
+      "100000000000000001",
+      "100000000000000002",
+      "100000000000000003",
+    ]);
+    expect(config.discord.chatChannelIds).toEqual(["100000000000000010", "100000000000000020"]);
     expect(config.questionLog).toBe(false);
     expect(config.generalKnowledge).toBe(true);
   });

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { isMichiError } from "../errors.js";
 import { registerAsk } from "./commands/ask.js";
+import { registerBot, runBot } from "./commands/bot.js";
 import { registerChat, runChat } from "./commands/chat.js";
 import { registerDigest } from "./commands/digest.js";
 import { registerEval } from "./commands/eval.js";
@@ -37,17 +38,13 @@ export function buildProgram(io: CliIO): Command {
   registerUndo(program, ctx);
   registerDigest(program, ctx);
   registerStatus(program, ctx);
+  registerBot(program, ctx);
   program
     .command("start")
     .description("run the Discord bot when DISCORD_TOKEN is set, else the terminal chat")
     .action(async () => {
-      if (ctx.config().discord.token) {
-        writeLine(
-          io.stderr,
-          "michi: the Discord bot is not part of this version yet; starting the terminal chat.",
-        );
-      }
-      await runChat(ctx);
+      if (ctx.config().discord.token) await runBot(ctx);
+      else await runChat(ctx);
     });
   return program;
 }

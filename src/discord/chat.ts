@@ -1,0 +1,124 @@
+/**
+ * Chat in Discord: a plain message in a chat channel (MICHI_CHAT_CHANNEL_IDS), or one that
+ * mentions michi, is answered in a thread started from it; a follow-up inside that thread is
+ * read with the thread's earlier turns (the app condenses it when an LLM is configured). A
+ * typing indicator shows while michi works.
+ */
+import type { Client, Message, SendableChannels } from "discord.js";
+import { ThreadAutoArchiveDuration } from "discord.js";
+import { type ChatHistory, createChatHistory } from "../ask/turns.js";
+import { produceAnswer } from "./answer.js";
+import type { BotContext } from "./context.js";
+import { noticeMessage } from "./embeds.js";
+import { LIMITS, truncate } from "./limits.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { toPayload } from "./send.js";
+
+/** Turns of a thread kept for follow-ups. */
+const HISTORY_TURNS = 4;
+/** Threads whose history is kept in memory (the oldest are forgotten first). */
+const MAX_THREADS = 500;
+/** Discord shows "typing" for about 10 s per request. */
+const TYPING_REFRESH_MS = 8000;
+
+export interface ChatHandler {
+  handle(message: Message): Promise<void>;
+}
+
+export function createChatHandler(
+  ctx: BotContext,
+  client: Client,
+  limiter: RateLimiter,
+): ChatHandler {
+  const channels = new Set(ctx.config.discord.chatChannelIds);
+  /** Threads michi answers in → their turns so far. */
+  const threads = new Map<string, ChatHistory>();
+
+  const remember = (threadId: string, history: ChatHistory) => {
+    threads.delete(threadId);
+    threads.set(threadId, history);
+    if (threads.size > MAX_THREADS) {
+      const oldest = threads.keys().next().value;
+      if (oldest !== undefined) threads.delete(oldest);
+    }
+  };
+
+  return {
+    async handle(message) {
+      const me = client.user;
+      if (me === null || message.author.bot || message.system || !message.inGuild()) return;
+      const mentioned = message.mentions.users.has(me.id);
+      const channel = message.channel;
+      const thread = channel.isThread() ? channel : null;
+      const ours =
+        thread !== null &&
+        (threads.has(thread.id) ||
+          thread.ownerId === me.id ||
+          (thread.parentId !== null && channels.has(thread.parentId)));
+      if (!mentioned && !channels.has(message.channelId) && !ours) return;
+
+      const question = message.content
+        .replace(new RegExp(`<@!?${me.id}>`, "g"), " ")
+        .trim()
+        .slice(0, 1000);
+      if (question === "") return;
+
+      if (!limiter.take(message.author.id)) {
+        const seconds = Math.ceil(limiter.retryAfterMs(message.author.id) / 1000);
+        await message.reply(
+          toPayload(noticeMessage(`🚫 Slow down a little: try again in ${seconds} s.`)),
+        );
+        return;
+      }
+
+      const started = Date.now();
+      let target: SendableChannels;
+      let history: ChatHistory;
+      if (thread !== null) {
+        target = thread;
+        history = threads.get(thread.id) ?? createChatHistory(HISTORY_TURNS);
+      } else {
+        target = await message.startThread({
+          name: truncate(question.replace(/\s+/g, " "), LIMITS.threadName),
+          autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
+        });
+        history = createChatHistory(HISTORY_TURNS);
+      }
+      const stopTyping = keepTyping(target, ctx);
+      let flag = "error";
+      try {
+        const { answer, messages } = await produceAnswer(ctx, question, message.id, {
+          history: history.turns,
+        });
+        stopTyping();
+        for (const m of messages) await target.send(toPayload(m));
+        remember(target.id, history.add({ question, answer: answer.answer }));
+        flag = answer.flag;
+      } finally {
+        stopTyping();
+        ctx.logger.info(
+          {
+            what: "chat",
+            id: message.id,
+            user: message.author.id,
+            thread: target.id,
+            ms: Date.now() - started,
+            outcome: flag,
+          },
+          "chat message",
+        );
+      }
+    },
+  };
+}
+
+/** Shows "michi is typing…" until the returned function is called. */
+function keepTyping(channel: SendableChannels, ctx: BotContext): () => void {
+  const send = () =>
+    void channel.sendTyping().catch((error: unknown) => {
+      ctx.logger.debug({ err: error }, "typing indicator failed");
+    });
+  send();
+  const timer = setInterval(send, TYPING_REFRESH_MS);
+  return () => clearInterval(timer);
+}

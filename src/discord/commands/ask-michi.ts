@@ -1,0 +1,25 @@
+/** The message context-menu command "Ask michi": answers about the message it is used on. */
+import { ApplicationCommandType, ContextMenuCommandBuilder } from "discord.js";
+import { replyWithAnswer } from "../answer.js";
+import type { MessageCommand } from "../command.js";
+import { noticeMessage } from "../embeds.js";
+import { toReply } from "../send.js";
+import { MAX_QUESTION_LENGTH } from "./ask.js";
+
+export const askMichi = {
+  kind: "message",
+  data: new ContextMenuCommandBuilder()
+    .setName("Ask michi")
+    .setNameLocalizations({ ja: "michiに聞く" })
+    .setType(ApplicationCommandType.Message),
+  async execute(interaction, ctx) {
+    const question = interaction.targetMessage.content.trim().slice(0, MAX_QUESTION_LENGTH);
+    if (question === "") {
+      await interaction.reply(
+        toReply(noticeMessage("That message has no text to ask about."), true),
+      );
+      return;
+    }
+    await replyWithAnswer(interaction, ctx, question, false);
+  },
+} satisfies MessageCommand;

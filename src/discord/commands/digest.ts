@@ -1,0 +1,28 @@
+/** `/digest`: a private preview of the weekly digest, with its chart. */
+import { SlashCommandBuilder } from "discord.js";
+import type { App } from "../../app.js";
+import { renderDigest } from "../../learning/render.js";
+import type { SlashCommand } from "../command.js";
+import { buildDigestMessages, type OutgoingMessage } from "../embeds.js";
+import { toEdit, toReply } from "../send.js";
+
+export const digest = {
+  kind: "slash",
+  data: new SlashCommandBuilder()
+    .setName("digest")
+    .setDescription("Preview the weekly digest (only you see it)")
+    .setDescriptionLocalizations({ ja: "週間ダイジェストのプレビュー(自分だけに表示)" }),
+  async execute(interaction, ctx) {
+    await interaction.deferReply({ flags: "Ephemeral" });
+    const [first, ...rest] = await digestMessages(ctx.app, ctx.now());
+    if (first) await interaction.editReply(toEdit(first));
+    for (const message of rest) await interaction.followUp(toReply(message, true));
+  },
+} satisfies SlashCommand;
+
+/** The digest until `until` as messages (notes named relative to the notes folder). */
+export async function digestMessages(app: App, until: Date): Promise<OutgoingMessage[]> {
+  const result = await app.digest({ until });
+  const chart = await app.learning.progressChart({ until });
+  return buildDigestMessages(renderDigest(result), chart);
+}
