@@ -43,73 +43,91 @@ export function createChatHandler(
     }
   };
 
+  /** Messages of one thread are answered in order, each with the turns before it. */
+  const queues = new Map<string, Promise<unknown>>();
+  const inOrder = (key: string, work: () => Promise<void>): Promise<void> => {
+    const run = (queues.get(key) ?? Promise.resolve()).then(work);
+    const settled = run.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return run;
+  };
+
   return {
-    async handle(message) {
-      const me = client.user;
-      if (me === null || message.author.bot || message.system || !message.inGuild()) return;
-      const mentioned = message.mentions.users.has(me.id);
+    handle(message) {
       const channel = message.channel;
-      const thread = channel.isThread() ? channel : null;
-      const ours =
-        thread !== null &&
-        (threads.has(thread.id) ||
-          thread.ownerId === me.id ||
-          (thread.parentId !== null && channels.has(thread.parentId)));
-      if (!mentioned && !channels.has(message.channelId) && !ours) return;
-
-      const question = message.content
-        .replace(new RegExp(`<@!?${me.id}>`, "g"), " ")
-        .trim()
-        .slice(0, 1000);
-      if (question === "") return;
-
-      if (!limiter.take(message.author.id)) {
-        const seconds = Math.ceil(limiter.retryAfterMs(message.author.id) / 1000);
-        await message.reply(
-          toPayload(noticeMessage(`🚫 Slow down a little: try again in ${seconds} s.`)),
-        );
-        return;
-      }
-
-      const started = Date.now();
-      let target: SendableChannels;
-      let history: ChatHistory;
-      if (thread !== null) {
-        target = thread;
-        history = threads.get(thread.id) ?? createChatHistory(HISTORY_TURNS);
-      } else {
-        target = await message.startThread({
-          name: truncate(question.replace(/\s+/g, " "), LIMITS.threadName),
-          autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
-        });
-        history = createChatHistory(HISTORY_TURNS);
-      }
-      const stopTyping = keepTyping(target, ctx);
-      let flag = "error";
-      try {
-        const { answer, messages } = await produceAnswer(ctx, question, message.id, {
-          history: history.turns,
-        });
-        stopTyping();
-        for (const m of messages) await target.send(toPayload(m));
-        remember(target.id, history.add({ question, answer: answer.answer }));
-        flag = answer.flag;
-      } finally {
-        stopTyping();
-        ctx.logger.info(
-          {
-            what: "chat",
-            id: message.id,
-            user: message.author.id,
-            thread: target.id,
-            ms: Date.now() - started,
-            outcome: flag,
-          },
-          "chat message",
-        );
-      }
+      return inOrder(channel.isThread() ? channel.id : message.id, () => answerMessage(message));
     },
   };
+
+  async function answerMessage(message: Message): Promise<void> {
+    const me = client.user;
+    if (me === null || message.author.bot || message.system || !message.inGuild()) return;
+    const mentioned = message.mentions.users.has(me.id);
+    const channel = message.channel;
+    const thread = channel.isThread() ? channel : null;
+    const ours =
+      thread !== null &&
+      (threads.has(thread.id) ||
+        thread.ownerId === me.id ||
+        (thread.parentId !== null && channels.has(thread.parentId)));
+    if (!mentioned && !channels.has(message.channelId) && !ours) return;
+
+    const question = message.content
+      .replace(new RegExp(`<@!?${me.id}>`, "g"), " ")
+      .trim()
+      .slice(0, 1000);
+    if (question === "") return;
+
+    if (!limiter.take(message.author.id)) {
+      const seconds = Math.ceil(limiter.retryAfterMs(message.author.id) / 1000);
+      await message.reply(
+        toPayload(noticeMessage(`🚫 Slow down a little: try again in ${seconds} s.`)),
+      );
+      return;
+    }
+
+    const started = Date.now();
+    let target: SendableChannels;
+    let history: ChatHistory;
+    if (thread !== null) {
+      target = thread;
+      history = threads.get(thread.id) ?? createChatHistory(HISTORY_TURNS);
+    } else {
+      target = await message.startThread({
+        name: truncate(question.replace(/\s+/g, " "), LIMITS.threadName),
+        autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
+      });
+      history = createChatHistory(HISTORY_TURNS);
+    }
+    const stopTyping = keepTyping(target, ctx);
+    let flag = "error";
+    try {
+      const { answer, messages } = await produceAnswer(ctx, question, message.id, {
+        history: history.turns,
+      });
+      stopTyping();
+      // Remembered before sending, so a follow-up typed as soon as the answer shows has it.
+      remember(target.id, history.add({ question, answer: answer.answer }));
+      for (const m of messages) await target.send(toPayload(m));
+      flag = answer.flag;
+    } finally {
+      stopTyping();
+      ctx.logger.info(
+        {
+          what: "chat",
+          id: message.id,
+          user: message.author.id,
+          thread: target.id,
+          ms: Date.now() - started,
+          outcome: flag,
+        },
+        "chat message",
+      );
+    }
+  }
 }
 
 /** Shows "michi is typing…" until the returned function is called. */

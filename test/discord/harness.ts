@@ -35,7 +35,9 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  readonly env?: Record<string, string>;
+  readonly env?: Record<string, string> | ((fake: FakeDiscord) => Record<string, string>);
+  /** Wraps the app the bot gets (fault injection). */
+  readonly wrapApp?: (app: App) => App;
   readonly fakeOptions?: FakeDiscordOptions;
   readonly now?: () => Date;
   readonly watch?: boolean;
@@ -59,7 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DISCORD_API_URL: fake.apiUrl,
     MICHI_OWNER_IDS: OWNER_ID,
     MICHI_TIMEZONE: "Asia/Tokyo",
-    ...options.env,
+    ...(typeof options.env === "function" ? options.env(fake) : options.env),
   };
   const config = loadConfig(env, { notesDir: ws.notes, dataDir: ws.data });
   const logLines: string[] = [];
@@ -75,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const app = createApp(config, { ...(o.now ? { now: o.now } : {}), logger: makeLogger() });
     const bot = createBot({
       config,
-      app,
+      app: o.wrapApp ? o.wrapApp(app) : app,
       logger: makeLogger(),
       ...(o.now ? { now: o.now } : {}),
       watch: o.watch ?? false,
