@@ -75,8 +75,10 @@ export function createChatHandler(
         (thread.parentId !== null && channels.has(thread.parentId)));
     if (!mentioned && !channels.has(message.channelId) && !ours) return;
 
+    // Mentions are addressing, not part of the question.
     const question = message.content
-      .replace(new RegExp(`<@!?${me.id}>`, "g"), " ")
+      .replace(/<@[!&]?\d+>|<#\d+>|@everyone|@here/g, " ")
+      .replace(/\s+/g, " ")
       .trim()
       .slice(0, 1000);
     if (question === "") return;
