@@ -43,7 +43,8 @@ async function connect(
   options: FakeDiscordOptions = {},
   intents: GatewayIntentBits[] = [GatewayIntentBits.Guilds],
 ): Promise<{ fake: FakeDiscord; client: Client }> {
-  fake = await startFakeDiscord(options);
+  // A roomy deadline unless a test is about the deadline: these tests must not flake under load.
+  fake = await startFakeDiscord({ interactionDeadlineMs: 15_000, ...options });
   client = new Client({ intents, rest: { api: fake.apiUrl }, allowedMentions: { parse: [] } });
   const ready = once(client, Events.ClientReady);
   await client.login("fake-bot-token");
@@ -387,6 +388,35 @@ describe("fake Discord flows", () => {
     } finally {
       await second.destroy();
     }
+  });
+
+  it("an ephemeral deferral edited with an image keeps the bytes; reactions are recorded", async () => {
+    const { fake, client } = await connect();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 9, 8, 7]);
+    const handled = onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await interaction.editReply({
+        embeds: [{ title: "digest", image: { url: "attachment://chart.png" } }],
+        files: [{ attachment: png, name: "chart.png" }],
+      });
+    });
+    const handle = await fake.slashCommand("digest");
+    expect(await handled).toEqual([]);
+    const original = await handle.waitForOriginal();
+    expect(original.ephemeral).toBe(true);
+    expect(original.attachments.map((a) => [a.filename, a.data.equals(png)])).toEqual([
+      ["chart.png", true],
+    ]);
+
+    const channel = await client.channels.fetch(fake.channelId);
+    if (!channel?.isSendable()) throw new Error("channel not sendable");
+    const sent = await channel.send({ content: "answer" });
+    await sent.react("👍");
+    await sent.react("👎");
+    await sent.reactions.cache.get("👎")?.users.remove(client.user?.id);
+    expect(fake.message(sent.id)?.reactions).toEqual(["👍"]);
+    expect(fake.violations).toEqual([]);
   });
 
   it("uses the registered option types when dispatching a registered command", async () => {

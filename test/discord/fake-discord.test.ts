@@ -38,7 +38,8 @@ async function connect(
   options: FakeDiscordOptions = {},
   intents: GatewayIntentBits[] = [GatewayIntentBits.Guilds],
 ): Promise<{ fake: FakeDiscord; client: Client }> {
-  fake = await startFakeDiscord(options);
+  // A roomy deadline unless a test is about the deadline: these tests must not flake under load.
+  fake = await startFakeDiscord({ interactionDeadlineMs: 15_000, ...options });
   client = new Client({
     intents,
     rest: { api: fake.apiUrl },
