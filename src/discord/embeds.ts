@@ -77,7 +77,8 @@ const WORDS = {
 export const CUSTOM_IDS = {
   learned: (key: string) => `learn:${key}`,
   addUnknown: (key: string) => `unknown:${key}`,
-  addUnknownAnyway: (key: string) => `unknown-force:${key}`,
+  /** `a`: the question of answer `key`; `p`: a topic waiting under pending key `key`. */
+  addUnknownAnyway: (source: "a" | "p", key: string) => `unknown-force:${source}:${key}`,
   thumbsUp: (key: string) => `fb:up:${key}`,
   thumbsDown: (key: string) => `fb:down:${key}`,
   pick: (key: string) => `pick:${key}`,

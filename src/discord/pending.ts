@@ -5,16 +5,20 @@
  */
 import type { MarkedStatus } from "../notes/edit.js";
 
-export interface PendingChoice {
-  /** The status to set on the picked item. */
-  readonly to: MarkedStatus;
-  /** The learned note to write with it, if any. */
-  readonly note: string | undefined;
-  /** The ids offered, so a forged value cannot act on another item. */
-  readonly ids: readonly string[];
-  /** Who asked: only they may pick. */
-  readonly userId: string;
-}
+export type PendingChoice =
+  | {
+      readonly kind: "status";
+      /** The status to set on the picked item. */
+      readonly to: MarkedStatus;
+      /** The learned note to write with it, if any. */
+      readonly note: string | undefined;
+      /** The ids offered, so a forged value cannot act on another item. */
+      readonly ids: readonly string[];
+      /** Who asked: only they may pick. */
+      readonly userId: string;
+    }
+  /** "Add anyway": a topic to add as unknown although the notes mark it known. */
+  | { readonly kind: "unknown"; readonly topic: string; readonly userId: string };
 
 export interface PendingChoices {
   add(choice: PendingChoice): string;

@@ -1,8 +1,15 @@
 /** Every button and select menu handler, once, by the first part of its custom id. */
 import type { ComponentHandler } from "../component.js";
 import { feedback } from "./feedback.js";
+import { learnButton, pickMenu, unknownAnywayButton, unknownButton } from "./learning.js";
 
-export const COMPONENTS: readonly ComponentHandler[] = [feedback];
+export const COMPONENTS: readonly ComponentHandler[] = [
+  feedback,
+  learnButton,
+  unknownButton,
+  unknownAnywayButton,
+  pickMenu,
+];
 
 /** The handler of a custom id (`name:arg:…`) and its args. */
 export function findComponent(
