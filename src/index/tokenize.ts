@@ -14,6 +14,7 @@
  *   and adverbs (は, って, とは, どんな); okurigana fall away with them (使う/使える → 使).
  * Stopwords remove English function words and the few kanji function words (何, 事, 等).
  */
+import { stemmer as porter } from "stemmer";
 import { GLOSSARY } from "./glossary.js";
 
 /** Weight of a term added by glossary expansion, relative to a term the user wrote. */
@@ -79,9 +80,13 @@ export function normalizeText(text: string): string {
   return text.normalize("NFKC");
 }
 
-/** Light English stemming: plural `-s`/`-es`/`-ies` only, applied to query and notes alike. */
+/**
+ * English stemming (Porter, the `stemmer` package), applied to query and notes alike:
+ * `extracting`, `extracted`, `extracts` → `extract`. Words with digits and short words stay.
+ */
 export function stemWord(word: string): string {
   const n = word.length;
+  if (n >= 3 && /^[a-z]+$/.test(word)) return porter(word);
   if (n < 4 || /\d/.test(word)) return word;
   if (word.endsWith("ies") && n > 4) return `${word.slice(0, -3)}y`;
   if (word.endsWith("sses")) return word.slice(0, -2);

@@ -35,6 +35,30 @@ export function findFrontmatterEnd(text: string): number | null {
   return close ? bom + open[0].length + close.index + close[0].length : null;
 }
 
+/** A line that starts a YAML mapping: `key: value`. */
+const YAML_KEY_LINE = /^[ \t]*(?:[^#\s\-:][^:\r\n]*|"[^"\r\n]*"|'[^'\r\n]*'):(?:[ \t]|$)/;
+
+/**
+ * The note's body. Frontmatter that fails to parse and does not even start like YAML
+ * (`key: value`) was never frontmatter: a slide deck (Marp) opens with `---` and separates its
+ * slides with more, so it is read as markdown from the top instead of being skipped whole.
+ */
+function readBody(file: string, text: string): Body {
+  try {
+    return readFrontmatter(file, text);
+  } catch (error) {
+    const bom = text.startsWith("\uFEFF") ? 1 : 0;
+    const end = findFrontmatterEnd(text) ?? bom;
+    const first = text
+      .slice(bom, end)
+      .split(/\r\n|\r|\n/)
+      .slice(1)
+      .find((line) => line.trim() !== "" && !/^-{3}|^\.{3}/.test(line));
+    if (first === undefined || YAML_KEY_LINE.test(first)) throw error;
+    return { data: {}, offset: bom, line: 1 };
+  }
+}
+
 /** Splits off frontmatter; throws a MichiError naming the file and line when it is invalid. */
 function readFrontmatter(file: string, text: string): Body {
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
@@ -82,6 +106,7 @@ function flatten(text: string): string {
 type Block =
   | { type: "heading"; depth: number; content: string; start: number; end: number }
   | { type: "paragraph"; content: string; start: number; end: number }
+  | { type: "code"; content: string; start: number; end: number; fenced: boolean }
   | { type: "list"; items: ListItemBlock[] }
   | { type: "blockquote"; children: Block[] };
 
@@ -153,8 +178,19 @@ function buildBlocks(
         i = next;
         break;
       }
+      case "fence":
+      case "code_block":
+        blocks.push({
+          type: "code",
+          content: token.content,
+          start: map[0],
+          end: map[1],
+          fenced: token.type === "fence",
+        });
+        i++;
+        break;
       default:
-        // Code blocks, HTML and thematic breaks hold no items.
+        // HTML and thematic breaks hold no items.
         i++;
     }
   }
@@ -187,7 +223,7 @@ interface WalkState {
  * citations and warnings). Throws a MichiError for frontmatter that is not valid YAML.
  */
 export function parseNote(file: string, text: string): Note {
-  const body = readFrontmatter(file, text);
+  const body = readBody(file, text);
   const [blocks] = buildBlocks(parseBlockTokens(text.slice(body.offset)), 0, null);
   const fmTitle = typeof body.data.title === "string" ? body.data.title.trim() : "";
   const firstH1 = blocks.find((b) => b.type === "heading" && b.depth === 1);
@@ -281,11 +317,46 @@ function walkBlocks(state: WalkState, blocks: readonly Block[]): void {
       case "paragraph":
         addProse(state, block);
         break;
+      case "code":
+        addCode(state, block);
+        break;
       case "blockquote":
         walkBlocks(state, block.children);
         break;
     }
   }
+}
+
+/** Code is searchable text, but a huge block (a log, a lock file) is kept only in part. */
+const CODE_TEXT_LIMIT = 1500;
+
+function codeText(block: Extract<Block, { type: "code" }>): string {
+  const text = block.content.replace(/\s+$/, "");
+  return text.length > CODE_TEXT_LIMIT ? `${text.slice(0, CODE_TEXT_LIMIT)}…` : text;
+}
+
+/**
+ * A code block becomes a prose item (commands and flags are what people search for). It is
+ * not counted as prose of its section: the digest's view of a section stays its own writing.
+ */
+function addCode(state: WalkState, block: Extract<Block, { type: "code" }>): void {
+  const text = codeText(block);
+  if (text.trim() === "") return;
+  const firstLine = block.fenced ? Math.min(block.start + 1, block.end - 1) : block.start;
+  state.items.push({
+    kind: "prose",
+    file: state.file,
+    line: fileLine(state, block.start),
+    endLine: lastLine(state, block.start, block.end),
+    textOffset: state.lineStarts[firstLine] ?? 0,
+    title: state.title,
+    sectionPath: sectionPath(state),
+    status: "unmarked",
+    marker: null,
+    text,
+    context: [],
+    depth: 0,
+  });
 }
 
 function addProse(state: WalkState, block: Extract<Block, { type: "paragraph" }>): void {
@@ -387,6 +458,9 @@ function addListItem(
     } else if (child.type === "paragraph") {
       const extra = flatten(child.content);
       if (extra !== "") context.push(extra);
+    } else if (child.type === "code") {
+      const code = codeText(child);
+      if (code.trim() !== "") context.push(code);
     } else if (child.type === "blockquote") {
       const extra = child.children.flatMap((b) =>
         b.type === "paragraph" ? [flatten(b.content)] : [],

@@ -157,7 +157,8 @@ describe("generateNotes", () => {
       for (const w of note.warnings) if (/ambiguous/.test(w.message)) ambiguous.push(w.message);
     }
     expect(byStatus).toEqual(result.byStatus);
-    expect(prose).toBe(result.prose);
+    // Code blocks are searchable prose items too (each generated block stands alone).
+    expect(prose).toBe(result.prose + result.codeBlocks);
     expect(ambiguous).toEqual([]);
   });
 

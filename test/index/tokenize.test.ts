@@ -11,7 +11,7 @@ import {
 describe("analyze", () => {
   it("lowercases Latin words and splits camelCase into parts too", () => {
     expect(analyze("ReplicaSet")).toEqual(["replicaset", "replica", "set"]);
-    expect(analyze("PersistentVolumeClaim")).toContain("volume");
+    expect(analyze("PersistentVolumeClaim")).toContain(stemWord("volume"));
   });
 
   it("keeps letter-digit words like k8s whole", () => {
@@ -66,11 +66,13 @@ describe("analyze", () => {
     expect(lemmasOf("pod")).toEqual(["pod"]);
   });
 
-  it("strips plural endings", () => {
-    expect(stemWord("containers")).toBe("container");
-    expect(stemWord("policies")).toBe("policy");
-    expect(stemWord("sandboxes")).toBe("sandbox");
+  it("stems English words (Porter), plurals and inflections alike", () => {
+    expect(stemWord("containers")).toBe(stemWord("container"));
+    expect(stemWord("policies")).toBe(stemWord("policy"));
+    expect(stemWord("sandboxes")).toBe(stemWord("sandbox"));
+    expect(stemWord("extracting")).toBe(stemWord("extracted"));
     expect(stemWord("class")).toBe("class");
+    expect(stemWord("k8s")).toBe("k8s");
   });
 });
 
@@ -87,7 +89,7 @@ describe("analyzeQuery", () => {
 
   it("adds Japanese translations of English words into the same group", () => {
     const terms = analyzeQuery("How do containers start?");
-    const container = terms.find((t) => t.term === "container");
+    const container = terms.find((t) => t.term === stemWord("container"));
     const translated = terms.find((t) => t.term === "コンテナ");
     expect(translated?.kind).toBe("translation");
     expect(translated?.group).toBe(container?.group);
@@ -105,7 +107,7 @@ describe("analyzeQuery", () => {
 
   it("adds English translations of Japanese words", () => {
     expect(analyzeQuery("コンテナの役割").map((t) => t.term)).toEqual(
-      expect.arrayContaining(["container", "role"]),
+      expect.arrayContaining([stemWord("container"), "role"]),
     );
   });
 
@@ -116,11 +118,13 @@ describe("analyzeQuery", () => {
   });
 
   it("matches other inflections of an everyday English word, not of names", () => {
-    const terms = analyzeQuery("Which pods were created?", { expand: false });
-    const created = terms.find((t) => t.term === "created");
-    const create = terms.find((t) => t.term === "create");
-    expect(create).toMatchObject({ kind: "variant", group: created?.group });
-    expect(terms.map((t) => t.term)).toContain("creating");
+    const terms = analyzeQuery("Which pods were made?", { expand: false });
+    const made = terms.find((t) => t.term === "made");
+    const make = terms.find((t) => t.term === stemWord("make"));
+    expect(make).toMatchObject({ kind: "variant", group: made?.group });
+    expect(analyzeQuery("created", { expand: false }).map((t) => t.term)).toContain(
+      stemWord("creating"),
+    );
     expect(analyzeQuery("Istio", { expand: false }).map((t) => t.term)).toEqual(["istio"]);
   });
 
@@ -131,7 +135,7 @@ describe("analyzeQuery", () => {
 
   it("treats 'kind of' as phrasing rather than the topic", () => {
     const terms = analyzeQuery("What kind of interface is it?", { expand: false });
-    expect(terms.map((t) => t.term)).toContain("interface");
+    expect(terms.map((t) => t.term)).toContain(stemWord("interface"));
     expect(terms.map((t) => t.term)).not.toContain("kind");
     expect(analyzeQuery("minikube or kind", { expand: false }).map((t) => t.term)).toContain(
       "kind",
