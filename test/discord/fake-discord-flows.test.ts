@@ -270,8 +270,7 @@ describe("fake Discord flows", () => {
   it("an invalidated session makes the client IDENTIFY again; an abrupt close (1006) resumes", async () => {
     const { fake, client } = await connect();
     fake.invalidateSession();
-    await fake.waitForReady();
-    await expectEventually(() => fake.gateway.identifies === 2);
+    await fake.waitForIdentify(2, 20_000);
     expect(fake.gateway.intents).toEqual([GatewayIntentBits.Guilds, GatewayIntentBits.Guilds]);
 
     fake.dropConnection(1006);
@@ -419,6 +418,25 @@ describe("fake Discord flows", () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it("pages history newest first with before, after and around; rejects a non-snowflake cursor", async () => {
+    const { fake, client } = await connect();
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await fake.userMessage(`m${i}`)).id);
+    const page = async (query: Record<string, string>) =>
+      (
+        (await client.rest.get(`/channels/${fake.channelId}/messages`, {
+          query: new URLSearchParams(query),
+        })) as Array<{ content: string }>
+      ).map((m) => m.content);
+    expect(await page({ limit: "3" })).toEqual(["m6", "m5", "m4"]);
+    expect(await page({ limit: "3", before: ids[4] as string })).toEqual(["m3", "m2", "m1"]);
+    expect(await page({ limit: "2", after: ids[1] as string })).toEqual(["m3", "m2"]);
+    expect(await page({ limit: "3", around: ids[3] as string })).toEqual(["m4", "m3", "m2"]);
+    const bad = await page({ before: "latest" }).catch((e: unknown) => e);
+    expect((bad as DiscordAPIError).code).toBe(50035);
+    expect(fake.violations).toHaveLength(1);
+  });
+
   it("uses the registered option types when dispatching a registered command", async () => {
     const { fake, client } = await connect();
     await client.rest.put(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`, {
@@ -436,11 +454,3 @@ describe("fake Discord flows", () => {
     expect(fake.violations).toEqual([]);
   });
 });
-
-async function expectEventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -153,6 +153,8 @@ export interface FakeDiscord {
   readonly gateway: GatewayStats;
   readonly commands: { global: RegisteredCommand[]; guild: RegisteredCommand[] };
   waitForReady(timeoutMs?: number): Promise<void>;
+  /** Resolves once the gateway has seen `count` IDENTIFYs in total (a restart, a new session). */
+  waitForIdentify(count?: number, timeoutMs?: number): Promise<void>;
   /** Resolves once the gateway has seen `count` successful RESUMEs in total. */
   waitForResume(count?: number, timeoutMs?: number): Promise<void>;
   addUser(user: { id?: string; username: string }): FakeUser;
@@ -605,6 +607,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         () => (gateway.readyCount() > 0 ? true : undefined),
         timeoutMs,
         "a client to IDENTIFY",
+      );
+    },
+    async waitForIdentify(count = 1, timeoutMs = DEFAULT_TIMEOUT) {
+      await changes.waitFor(
+        () => (gateway.stats.identifies >= count ? true : undefined),
+        timeoutMs,
+        `${count} IDENTIFY(s)`,
       );
     },
     async waitForResume(count = 1, timeoutMs = DEFAULT_TIMEOUT) {

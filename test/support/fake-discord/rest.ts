@@ -576,8 +576,12 @@ function callback(ctx: Ctx): Answer {
       message = store.messages.get(rec.componentMessageId as string);
       rec.originalMessageId = rec.componentMessageId;
       if (type === 7 && message) {
+        const before = { ...message, attachments: [...message.attachments] };
         editMessage(store, message, data ?? {}, files);
-        if (isEmptyMessage(message)) emptyFail(what);
+        if (isEmptyMessage(message)) {
+          Object.assign(message, before);
+          emptyFail(what);
+        }
         dispatchMessage(store, "MESSAGE_UPDATE", message);
       }
     }
@@ -894,6 +898,16 @@ function history(ctx: Ctx): Answer {
   let list = [...store.messages.values()]
     .filter((m) => m.channelId === channel.id && !m.ephemeral && !m.deleted)
     .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? 1 : -1));
+  for (const key of ["before", "after", "around"] as const) {
+    const value = q[key];
+    if (value !== undefined && !/^\d{1,20}$/.test(value)) {
+      formFail(
+        [{ path: key, code: "NUMBER_TYPE_COERCE", message: `Value "${value}" is not snowflake.` }],
+        "",
+        `history of channel ${channel.id}`,
+      );
+    }
+  }
   if (q.before) list = list.filter((m) => BigInt(m.id) < BigInt(q.before as string));
   if (q.after) {
     list = list
@@ -901,6 +915,14 @@ function history(ctx: Ctx): Answer {
       .reverse()
       .slice(0, limit)
       .reverse();
+  }
+  if (q.around) {
+    // Newest first: the messages just newer than `around` sit before it in the list.
+    const pivot = BigInt(q.around);
+    const newer = list.filter((m) => BigInt(m.id) > pivot);
+    const rest = list.filter((m) => BigInt(m.id) <= pivot);
+    const half = Math.floor(limit / 2);
+    list = [...newer.slice(Math.max(0, newer.length - half)), ...rest].slice(0, limit);
   }
   return { status: 200, body: list.slice(0, limit).map((m) => payloadOf(store, m)) };
 }
