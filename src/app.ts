@@ -99,7 +99,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const embedder = (probe = false) => {
     if (probe) embedderPromise = null;
     if (embedderPromise === null) {
-      const created = createEmbedder(config, deps, probe);
+      const created = createEmbedder(config, deps, probe, logger);
       // A server that was down at start may be back for the next command (the bot lives long).
       created.catch(() => {
         if (embedderPromise === created) embedderPromise = null;
@@ -275,9 +275,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         );
       } catch (error) {
         if (failures.error === null) throw error;
-        notices.push(
-          `embedding server unavailable: answered from keyword search (${describeFailure(failures.error, deadline)})`,
-        );
+        const notice = `embedding server unavailable: answered from keyword search (${describeFailure(failures.error, deadline)})`;
+        logger.warn({ what: "embeddings" }, notice);
+        notices.push(notice);
         hits = await retrieve(question, { embedder: null, ...deps }, { k, distinctNotes });
       }
     }
@@ -307,9 +307,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       return [];
     } catch (error) {
       if (failures.error === null || (await freshStore()).chunkCount() === 0) throw error;
-      return [
-        `notes changed since the last index, but the embedding server is unavailable (${describeFailure(failures.error, deadline)}); answered from the last index: run michi ingest`,
-      ];
+      const notice = `notes changed since the last index, but the embedding server is unavailable (${describeFailure(failures.error, deadline)}); answered from the last index: run michi ingest`;
+      logger.warn({ what: "embeddings" }, notice);
+      return [notice];
     }
   };
 
@@ -432,7 +432,7 @@ export function toSource(chunk: StoredChunk, score: number): Source {
   };
 }
 
-async function createEmbedder(config: Config, deps: AppDeps, probe: boolean) {
+async function createEmbedder(config: Config, deps: AppDeps, probe: boolean, logger: Logger) {
   if (deps.embedder) {
     const info = deps.embedder.info ?? {
       name: "custom",
@@ -445,6 +445,7 @@ async function createEmbedder(config: Config, deps: AppDeps, probe: boolean) {
     const embedder = createOpenAIEmbeddings({
       model: config.embeddingModel,
       timeoutMs: config.requestTimeoutMs,
+      log: (msg) => logger.warn({ what: "embeddings" }, msg),
       ...openaiOptions(config),
     });
     const name = `openai:${config.embeddingModel};text=${EMBED_TEXT_VERSION}`;

@@ -34,6 +34,8 @@ export interface OpenAIEmbeddingsOptions {
   readonly timeoutMs?: number;
   /** First wait between retries, doubled each retry (default 500 ms). */
   readonly retryDelayMs?: number;
+  /** Told about each retry (the key never appears in it). */
+  readonly log?: (msg: string) => void;
 }
 
 /** Embeddings whose calls a caller can cut short (the answer deadline). */
@@ -67,6 +69,7 @@ class CheckedOpenAIEmbeddings extends OpenAIEmbeddings implements AbortableEmbed
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
   readonly #chunkSize: number;
+  readonly #log: ((msg: string) => void) | undefined;
   #dimensions: number | undefined;
 
   constructor(
@@ -82,6 +85,7 @@ class CheckedOpenAIEmbeddings extends OpenAIEmbeddings implements AbortableEmbed
     this.#maxRetries = Math.max(0, opts.maxRetries ?? 2);
     this.#retryDelayMs = opts.retryDelayMs ?? 500;
     this.#chunkSize = Math.max(1, opts.batchSize ?? DEFAULT_EMBEDDING_BATCH_SIZE);
+    this.#log = opts.log;
   }
 
   expectDimensions(n: number): void {
@@ -161,7 +165,11 @@ class CheckedOpenAIEmbeddings extends OpenAIEmbeddings implements AbortableEmbed
           throw this.#failure(`${reason}${attempts}`, error);
         }
       }
-      await sleepUnless(this.#retryDelayMs * 2 ** (attempt - 1), outer);
+      const wait = this.#retryDelayMs * 2 ** (attempt - 1);
+      this.#log?.(
+        `Embedding (${this.#where}): attempt ${attempt} failed (${reason}); retrying in ${formatSeconds(wait)}`,
+      );
+      await sleepUnless(wait, outer);
     }
   }
 

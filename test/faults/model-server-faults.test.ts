@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
 import { makeWorkspace, runChild } from "../support/cli.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../support/fake-openai.js";
 
@@ -86,6 +87,32 @@ describe("OpenAI embeddings server faults during ask", () => {
     );
     expect(ingest.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
+});
+
+describe("the embedding fallback in the log", () => {
+  it("logs each retry and the keyword-search fallback, without the key", async () => {
+    const KEY = "sk-test-EMBED-LOG-SECRET-7777";
+    const env = { ...embeddingEnv(), OPENAI_API_KEY: KEY };
+    expect((await runChild(["ingest"], { cwd: ws.dir, env })).code).toBe(0);
+    server.setMode({ kind: "error", status: 503, message: `down for ${KEY}` });
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({
+      level: "warn",
+      destination: { write: (line: string) => lines.push(JSON.parse(line)) },
+      secrets: [KEY],
+    });
+    const app = createApp(loadConfig(env, { notesDir: ws.notes, dataDir: ws.data }), { logger });
+    try {
+      const answer = await app.ask("DaemonSetって何?");
+      expect(answer.notices.join("\n")).toContain(KEYWORD_NOTICE);
+    } finally {
+      await app.close();
+    }
+    const embeddings = lines.filter((l) => l.what === "embeddings").map((l) => String(l.msg));
+    expect(embeddings.some((m) => /attempt 1 failed \(HTTP 503/.test(m))).toBe(true);
+    expect(embeddings.some((m) => m.includes(KEYWORD_NOTICE))).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(KEY);
+  }, 90_000);
 });
 
 describe("a hanging chat server", () => {
