@@ -7,6 +7,7 @@ import { registerBot, runBot } from "./commands/bot.js";
 import { registerChat, runChat } from "./commands/chat.js";
 import { registerDigest } from "./commands/digest.js";
 import { registerEval } from "./commands/eval.js";
+import { registerFeedback } from "./commands/feedback.js";
 import { registerIngest } from "./commands/ingest.js";
 import { registerLearned } from "./commands/learned.js";
 import { registerMark } from "./commands/mark.js";
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIO): Command {
   registerUndo(program, ctx);
   registerDigest(program, ctx);
   registerStatus(program, ctx);
+  registerFeedback(program, ctx);
   registerBot(program, ctx);
   program
     .command("start")

@@ -9,6 +9,7 @@
  */
 import type { Status } from "../notes/index.js";
 import type { WeekProgress } from "./chart.js";
+import { openFeedback } from "./feedback.js";
 import type {
   History,
   LearningEvent,
@@ -85,6 +86,17 @@ export interface UnmatchedQuestion {
   readonly lastAskedAt: string;
 }
 
+export interface DislikedAnswer {
+  readonly question: string;
+  readonly flag: string;
+  readonly down: number;
+  readonly up: number;
+  /** The answer's primary source, null for a "none" answer. */
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly text: string | null;
+}
+
 export interface EmptySection {
   readonly file: string;
   readonly title: string;
@@ -106,6 +118,8 @@ export interface Digest {
   readonly unknownsAdded: readonly DigestEvent[];
   readonly askedUnknowns: readonly AskedItem[];
   readonly unmatchedQuestions: readonly UnmatchedQuestion[];
+  /** Answers marked 👎 during the period (Discord), most recent first. */
+  readonly disliked: readonly DislikedAnswer[];
   readonly questions: { readonly total: number; readonly byFlag: Readonly<Record<string, number>> };
   readonly progress: Progress;
   readonly notes: readonly NoteProgress[];
@@ -159,6 +173,18 @@ export function buildDigest(history: History, period: DigestPeriod): Digest {
       .map(toDigestEvent),
     askedUnknowns,
     unmatchedQuestions: countUnmatched(questions),
+    disliked: openFeedback(history.db)
+      .votedBetween(since, end)
+      .filter((a) => a.down > 0)
+      .map((a) => ({
+        question: a.question,
+        flag: a.flag,
+        down: a.down,
+        up: a.up,
+        file: a.file,
+        line: a.line,
+        text: a.text,
+      })),
     questions: { total: questions.length, byFlag: countByFlag(questions) },
     progress: makeProgress(
       sumCounts(atUntil.values()),

@@ -75,6 +75,13 @@ export function renderDigest(digest: Digest): string {
     "Questions your notes had nothing on",
     digest.unmatchedQuestions.map((q) => `  ${FLAG_ICONS.none} ×${q.count} ${q.question}`),
   );
+  section(
+    "Answers marked 👎 (worth a look: a note to fix, or a question for michi eval)",
+    digest.disliked.map(
+      (d) =>
+        `  👎×${d.down} ${d.question} → ${FLAG_ICONS[d.flag as keyof typeof FLAG_ICONS] ?? d.flag}${d.text === null ? "" : ` ${d.text}`}`,
+    ),
+  );
   out.push("", `Progress: ${formatProgress(digest.progress)}`);
   if (digest.progress.change === null) {
     out.push("  (no history before this period yet, so no change to show)");

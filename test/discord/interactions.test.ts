@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { openFeedback } from "../../src/learning/feedback.js";
+import { renderDigest } from "../../src/learning/render.js";
+import { runInProcess } from "../support/cli.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../support/fake-openai.js";
 import { expectWellBehaved, type Harness, startHarness } from "./harness.js";
 
@@ -52,6 +56,77 @@ describe("interactions", () => {
     );
     expect(votes).toHaveLength(1);
     expect(votes[0]).toMatchObject({ question: "DaemonSetって何?", flag: "known", up: 0, down: 2 });
+    expectWellBehaved(h);
+  });
+
+  it("lists 👎 answers in the digest; michi feedback --export makes the 👍 ones an eval file", async () => {
+    h = await startHarness();
+    const good = await h.fake.slashCommand("ask", { question: "DaemonSetって何?" });
+    await h.fake.button(`fb:up:${good.id}`, await good.waitForOriginal());
+    const bad = await h.fake.slashCommand("ask", { question: "Serviceの種類は?" });
+    await h.fake.button(`fb:down:${bad.id}`, await bad.waitForOriginal());
+    await h.bot.idle();
+    const digest = await h.app.digest();
+    expect(digest.disliked).toMatchObject([{ question: "Serviceの種類は?", down: 1 }]);
+    expect(renderDigest(digest)).toMatch(/Answers marked 👎[^\n]*\n {2}👎×1 Serviceの種類は\?/);
+    const file = path.join(h.ws.dir, "feedback.jsonl");
+    const dirs = ["--notes", h.ws.notes, "--data", h.ws.data];
+    const exported = await runInProcess(["feedback", "--export", file, ...dirs], { cwd: h.ws.dir });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain("👎×1 Serviceの種類は?");
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      {
+        id: `fb-${good.id}`,
+        q: "DaemonSetって何?",
+        flag: "known",
+        expect: "DaemonSetは各ノードに1つずつPodを配置するという認識",
+        kind: "feedback",
+      },
+    ]);
+    const evaluated = await runInProcess(["eval", file, "--json", ...dirs], { cwd: h.ws.dir });
+    expect(JSON.parse(evaluated.stdout)).toMatchObject({ n: 1, hit1: 1, flagAccuracy: 1 });
+    expectWellBehaved(h);
+  });
+
+  it("'Ask michi' on a message answers about its text", async () => {
+    h = await startHarness();
+    const run = await h.fake.messageContextMenu("Ask michi", { content: "DaemonSetって何?" });
+    const message = await run.waitForOriginal();
+    expect(String((message.embeds[0] as { title: string }).title)).toMatch(/^✅/);
+    expect(JSON.stringify(message.embeds)).toContain("DaemonSetは各ノードに1つずつPodを配置する");
+    await h.bot.idle();
+    expectWellBehaved(h);
+  });
+
+  it("splits a very long answer across the reply and follow-ups, each within Discord's limits", async () => {
+    const long = Array.from(
+      { length: 300 },
+      (_, i) => `${i}: ${"とても長い説明。".repeat(6)}`,
+    ).join("\n");
+    h = await startHarness({
+      wrapApp: (app: App): App => ({
+        ...app,
+        ask: async (question, options) => {
+          const real = await app.ask(question, options);
+          const many = Array.from({ length: 40 }, () => real.sources).flat();
+          return { ...real, answer: long, sources: many };
+        },
+      }),
+    });
+    const ask = await h.fake.slashCommand("ask", { question: "DaemonSetって何? @everyone" });
+    await ask.waitForOriginal();
+    await h.bot.idle();
+    const followups = ask.followups();
+    expect(followups.length).toBeGreaterThanOrEqual(2);
+    const parts = [ask.original(), ...followups].map(
+      (m) => (m?.embeds[0] as { description?: string } | undefined)?.description ?? "",
+    );
+    expect(parts.join("").replace(/\n/g, "")).toBe(long.replace(/\n/g, ""));
+    expect(followups.at(-1)?.components.length).toBe(1);
     expectWellBehaved(h);
   });
 
