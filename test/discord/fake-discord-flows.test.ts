@@ -147,6 +147,9 @@ describe("fake Discord flows", () => {
     });
     const [menu] = fake.messages();
     if (!menu) throw new Error("no menu");
+    await expect(fake.selectMenu("pick", ["item-1", "item-2"], menu)).rejects.toThrow(
+      /takes 1\.\.1 values/,
+    );
     const picked = onInteraction(client, async (interaction) => {
       if (!interaction.isStringSelectMenu()) throw new Error("expected a select menu");
       await interaction.update({

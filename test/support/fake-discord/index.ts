@@ -681,6 +681,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!component || component.type === 2) {
         throw new Error(`fake Discord: message ${stored.id} has no select menu ${customId}`);
       }
+      if (component.disabled === true)
+        throw new Error(`fake Discord: select menu ${customId} is disabled`);
+      const min = typeof component.min_values === "number" ? component.min_values : 1;
+      const max = typeof component.max_values === "number" ? component.max_values : 1;
+      if (values.length < min || values.length > max) {
+        throw new Error(
+          `fake Discord: select ${customId} takes ${min}..${max} values, not ${values.length}`,
+        );
+      }
       const offered = asArray(component.options).map((o) => (isObject(o) ? o.value : undefined));
       for (const value of values) {
         if (component.type === 3 && !offered.includes(value)) {
