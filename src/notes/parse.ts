@@ -8,6 +8,7 @@ import path from "node:path";
 import matter from "gray-matter";
 import type { Token } from "markdown-it";
 import MarkdownIt from "markdown-it";
+import { parse as parseYaml } from "yaml";
 import { MichiError } from "../errors.js";
 import type { Heading, Item, MarkerSpan, Note, NoteWarning, Status } from "./index.js";
 import { findLineStarts, readLine } from "./lines.js";
@@ -59,20 +60,50 @@ function readBody(file: string, text: string): Body {
   }
 }
 
+/**
+ * What one note's frontmatter may cost. gray-matter's own js-yaml expands aliases without
+ * bound: 547 bytes of nested aliases took 1.6 GB and 30 s before crashing. The `yaml` package
+ * counts alias expansions, and a frontmatter block beyond any real one is refused outright.
+ */
+export const FRONTMATTER_LIMITS = { maxBytes: 64 * 1024, maxAliasCount: 100 } as const;
+
+/** gray-matter's YAML engine, replaced by a bounded one (plain data: dates stay strings). */
+const boundedYaml = {
+  parse: (source: string): object =>
+    (parseYaml(source, {
+      maxAliasCount: FRONTMATTER_LIMITS.maxAliasCount,
+      prettyErrors: true,
+    }) as object | null) ?? {},
+};
+
 /** Splits off frontmatter; throws a MichiError naming the file and line when it is invalid. */
 function readFrontmatter(file: string, text: string): Body {
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
   const end = findFrontmatterEnd(text);
   if (end === null) return { data: {}, offset: bom, line: 1 };
   const block = text.slice(bom, end);
+  if (block.length > FRONTMATTER_LIMITS.maxBytes) {
+    throw new MichiError(
+      `${file}:1: frontmatter is larger than ${FRONTMATTER_LIMITS.maxBytes / 1024} KB; shorten it`,
+    );
+  }
   let data: Record<string, unknown>;
   try {
     // gray-matter splits on "\n" only. Passing options turns off its unbounded cache.
-    data = matter(block.replace(/\r\n?/g, "\n"), {}).data as Record<string, unknown>;
+    data = matter(block.replace(/\r\n?/g, "\n"), { engines: { yaml: boundedYaml } }).data as Record<
+      string,
+      unknown
+    >;
   } catch (error) {
-    const mark = (error as { mark?: { line?: number } }).mark;
-    const line = mark?.line !== undefined ? mark.line + 1 : 1;
-    throw new MichiError(`${file}:${line}: invalid frontmatter: ${(error as Error).message}`, {
+    // The yaml package's line is 1-based within the YAML, which starts after the `---` line.
+    const pos = (error as { linePos?: { line: number }[] }).linePos?.[0];
+    const line = pos !== undefined ? pos.line + 1 : 1;
+    // The first line, without the yaml package's position and code frame (the line says it).
+    const message = ((error as Error).message.split("\n")[0] ?? "").replace(
+      / at line \d+, column \d+:?$/,
+      "",
+    );
+    throw new MichiError(`${file}:${line}: invalid frontmatter: ${message}`, {
       cause: error,
     });
   }

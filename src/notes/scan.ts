@@ -74,9 +74,27 @@ export function hashText(bytes: Uint8Array | string): string {
   return digest("sha1", bytes, "hex");
 }
 
+/**
+ * What one note may cost to index. A 20 MB note of 400k items took 1.5 GB and over two minutes,
+ * holding up every other note; a note beyond these is skipped with a warning naming the limit.
+ */
+export const NOTE_LIMITS = { maxBytes: 8 * 1024 * 1024, maxLines: 250_000 } as const;
+
+const MB = 1024 * 1024;
+
 /** Reads and parses one note; failures become a warning naming the file (and line). */
 export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
   const { file } = noteFile;
+  const tooLarge = (size: number): ReadResult => ({
+    ok: false,
+    hash: null,
+    warning: {
+      file,
+      line: 1,
+      message: `${(size / MB).toFixed(1)} MB is over the ${NOTE_LIMITS.maxBytes / MB} MB a note may have; skipped (split it into smaller notes)`,
+    },
+  });
+  if (noteFile.size > NOTE_LIMITS.maxBytes) return tooLarge(noteFile.size);
   let bytes: Buffer;
   try {
     // A note is small: one blocking read is several times faster than fs/promises' chunked
@@ -90,6 +108,7 @@ export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
       warning: { file, line: 1, message: `unreadable (${code}), skipped` },
     };
   }
+  if (bytes.length > NOTE_LIMITS.maxBytes) return tooLarge(bytes.length); // grew since listed
   const hash = hashText(bytes);
   if (bytes.includes(0)) {
     return {
@@ -105,10 +124,30 @@ export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
     const line = firstInvalidUtf8Line(bytes);
     return { ok: false, hash, warning: { file, line, message: "not valid UTF-8, skipped" } };
   }
+  const lines = countLines(text);
+  if (lines > NOTE_LIMITS.maxLines) {
+    return {
+      ok: false,
+      hash,
+      warning: {
+        file,
+        line: NOTE_LIMITS.maxLines + 1,
+        message: `${lines} lines is over the ${NOTE_LIMITS.maxLines} lines a note may have; skipped (split it into smaller notes)`,
+      },
+    };
+  }
   try {
     return { ok: true, note: parseNote(file, text), text, hash };
   } catch (error) {
-    if (!isMichiError(error)) throw error;
+    // Whatever one note does to the parser, it costs that note only, never the whole ingest.
+    if (!isMichiError(error)) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return {
+        ok: false,
+        hash,
+        warning: { file, line: 1, message: `unparsable (${reason}), skipped` },
+      };
+    }
     const match = /^[^:]+:(\d+): (.*)$/s.exec(error.message);
     return {
       ok: false,
@@ -120,6 +159,12 @@ export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
       },
     };
   }
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 /** The 1-based line holding the first byte sequence that is not UTF-8. */

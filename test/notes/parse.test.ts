@@ -225,3 +225,25 @@ describe("the seed log", () => {
     expect(empty).toEqual(expect.arrayContaining(["NW", "Storage", "Image", "その他"]));
   });
 });
+
+describe("parseNote frontmatter bounds", () => {
+  it("refuses a YAML alias bomb at once with a MichiError naming the file", () => {
+    const levels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    const yaml = levels.map((name, i) =>
+      i === 0
+        ? `  a: &a [${Array(9).fill('"lol"').join(",")}]`
+        : `  ${name}: &${name} [${Array(9)
+            .fill(`*${levels[i - 1]}`)
+            .join(",")}]`,
+    );
+    const text = `---\ntags:\n${yaml.join("\n")}\n---\n- X item\n`;
+    expect(() => parseNote("bomb.md", text)).toThrow(MichiError);
+    expect(() => parseNote("bomb.md", text)).toThrow(/^bomb\.md:\d+: invalid frontmatter: .*alias/);
+  });
+
+  it("still reads ordinary aliases, and dates as written", () => {
+    const note = parseNote("a.md", "---\nbase: &b [k8s]\ntags: *b\ndate: 2024-05-01\n---\n- O x\n");
+    expect(note.tags).toEqual(["k8s"]);
+    expect(note.date).toBe("2024-05-01");
+  });
+});
