@@ -16,7 +16,7 @@ import { MichiError } from "./errors.js";
 import { EMBED_TEXT_VERSION, keywordTextOf } from "./index/chunk.js";
 import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.js";
 import { LocalEmbeddings } from "./index/local-embeddings.js";
-import { withIngestLock } from "./index/lock.js";
+import { type LockHolder, withIngestLock } from "./index/lock.js";
 import type { AbortableEmbeddings } from "./index/openai-embeddings.js";
 import {
   type EmbedderInfo,
@@ -77,6 +77,8 @@ export interface AppDeps {
   readonly now?: () => Date;
   /** Where retries, fallbacks and ingest summaries are logged (default: nowhere). */
   readonly logger?: Logger;
+  /** Told when another live process holds the ingest lock and this one waits for it. */
+  readonly onLockWait?: (holder: LockHolder) => void;
 }
 
 export const DEFAULT_K = 5;
@@ -218,26 +220,30 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     const run = ingestQueue.then(async () => {
       // Before the lock creates the data directory: a wrong --notes leaves no .michi behind.
       await checkNotesDir(config.notesDir);
-      return withIngestLock(config.dataDir, async () => {
-        const summary = await ingestNow(options);
-        followIngest(summary);
-        logger.info(
-          {
-            what: "ingest",
-            notes: summary.notes,
-            chunks: summary.chunks,
-            embedded: summary.embedded,
-            reused: summary.reused,
-            removed: summary.removed,
-            warnings: summary.warnings.length,
-            ms: summary.ms,
-            ...(summary.rebuiltBecause ? { rebuiltBecause: summary.rebuiltBecause } : {}),
-          },
-          "ingest done",
-        );
-        await learning.recordIngest(summary);
-        return summary;
-      });
+      return withIngestLock(
+        config.dataDir,
+        async () => {
+          const summary = await ingestNow(options);
+          followIngest(summary);
+          logger.info(
+            {
+              what: "ingest",
+              notes: summary.notes,
+              chunks: summary.chunks,
+              embedded: summary.embedded,
+              reused: summary.reused,
+              removed: summary.removed,
+              warnings: summary.warnings.length,
+              ms: summary.ms,
+              ...(summary.rebuiltBecause ? { rebuiltBecause: summary.rebuiltBecause } : {}),
+            },
+            "ingest done",
+          );
+          await learning.recordIngest(summary);
+          return summary;
+        },
+        deps.onLockWait ? { onWait: deps.onLockWait } : {},
+      );
     });
     ingestQueue = run.catch(() => undefined);
     return run;

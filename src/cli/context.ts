@@ -47,6 +47,11 @@ export function createContext(io: CliIO, globals: () => GlobalOptions): CliConte
           destination: { write: (line: string) => void io.stderr.write(line) },
           secrets: [config.openai.apiKey, config.discord.token],
         }),
+        onLockWait: (holder) =>
+          writeLine(
+            io.stderr,
+            `michi: waiting for process ${holder.pid}, ingesting since ${holder.since.toTimeString().slice(0, 8)}…`,
+          ),
       });
       return app;
     },
