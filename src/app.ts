@@ -19,12 +19,15 @@ import { LocalEmbeddings } from "./index/local-embeddings.js";
 import { type LockHolder, withIngestLock } from "./index/lock.js";
 import type { AbortableEmbeddings } from "./index/openai-embeddings.js";
 import {
+  asStoreError,
   type EmbedderInfo,
   openStore,
   readBuiltEmbedder,
+  removeStoreFiles,
   type Store,
   type StoredChunk,
 } from "./index/store.js";
+import { type History, openHistoryFile } from "./learning/history.js";
 import { createLearning, type Learning } from "./learning/service.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { checkNotesDir } from "./notes/scan.js";
@@ -111,10 +114,24 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     return embedderPromise;
   };
 
+  let historyFile: History | null = null;
+  const history = async () => {
+    historyFile ??= openHistoryFile(config.dataDir);
+    return historyFile;
+  };
+
   const openConfiguredStore = async (rebuild: boolean) => {
     // A rebuild asks the server for its dimension again instead of trusting the old index.
     const { info } = await embedder(rebuild);
-    return openStore(config.dataDir, info, { rebuild });
+    if (!rebuild) return openStore(config.dataDir, info);
+    // A rebuild never depends on the old index: if it cannot be opened, it is replaced.
+    await history(); // (an older michi's history is copied out of the index first)
+    try {
+      return openStore(config.dataDir, info, { rebuild });
+    } catch {
+      removeStoreFiles(config.dataDir);
+      return openStore(config.dataDir, info, { rebuild });
+    }
   };
 
   const store = () => {
@@ -197,7 +214,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
 
   const ingestNow = async (options: BoundedIngestOptions = {}) => {
     if (options.rebuild || rebuildNext) {
-      (await store()).close();
+      await storePromise?.then(
+        (s) => s.close(),
+        () => undefined, // a damaged index is what a rebuild is for
+      );
       storePromise = openConfiguredStore(true);
       rebuildNext = false;
     }
@@ -246,14 +266,26 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       );
     });
     ingestQueue = run.catch(() => undefined);
-    return run;
+    return run.catch((error: unknown) => {
+      throw asStoreError(error, config.dataDir);
+    });
   };
 
   /**
    * Ranked relevant sources. With a deadline, a query embedding that fails or outlasts it gives
    * way to keyword retrieval alone, with a notice; without one, its failure is the caller's.
    */
-  const retrieveSources = async (
+  const retrieveSources = (
+    question: string,
+    k: number,
+    deadline?: Deadline,
+    distinctNotes = true,
+  ): Promise<{ sources: Source[]; notices: string[] }> =>
+    retrieveFromIndex(question, k, deadline, distinctNotes).catch((error: unknown) => {
+      throw asStoreError(error, config.dataDir);
+    });
+
+  const retrieveFromIndex = async (
     question: string,
     k: number,
     deadline?: Deadline,
@@ -322,6 +354,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const learning = createLearning({
     config,
     store,
+    history,
     // The learning commands look for one item, possibly among several of the same note.
     search: async (topic, k) => (await retrieveSources(topic, k, undefined, false)).sources,
     ingest: (options) => runIngest(options),
@@ -372,6 +405,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       const opened = storePromise;
       storePromise = null;
       if (opened) (await opened.catch(() => null))?.close();
+      historyFile?.db.close();
+      historyFile = null;
     },
   };
 }

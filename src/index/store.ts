@@ -5,11 +5,23 @@
  * commits the SQLite transaction that points at it. A crash before the commit leaves the old
  * generation and the old rows in force; a stray newer file is removed on the next open.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import hnswlib from "hnswlib-node";
 import { MichiError } from "../errors.js";
+import { withFsErrors } from "../fs-errors.js";
 import type { NoteWarning, Status } from "../notes/index.js";
 import { type Chunk, keywordTextOf } from "./chunk.js";
 
@@ -255,19 +267,132 @@ export interface OpenStoreOptions {
 
 export const DB_FILE = "michi.db";
 
+/**
+ * The index on disk is damaged (truncated, garbled, a table missing, parts that disagree). The
+ * index is derived from the notes: `ingest --rebuild` replaces it without reading it.
+ */
+export class StoreDamagedError extends MichiError {
+  constructor(file: string, detail: string, options?: ErrorOptions) {
+    super(
+      `the index ${file} is damaged (${detail}); run \`michi ingest --rebuild\` to rebuild it from your notes (the learning history is kept)`,
+      options,
+    );
+  }
+}
+
+/** Turns SQLite's damage and resource errors about the index into one-line MichiErrors. */
+export function asStoreError(error: unknown, dataDir: string): unknown {
+  if (error instanceof MichiError) return error;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== "string" || !code.startsWith("SQLITE_")) return error;
+  const file = path.join(dataDir, DB_FILE);
+  const detail = (error as Error).message;
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+    return new StoreDamagedError(file, detail, { cause: error });
+  }
+  if (code === "SQLITE_FULL") {
+    return new MichiError(
+      `cannot write the index ${file}: no space left on its disk; free some space and run again`,
+      { cause: error },
+    );
+  }
+  if (/^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)/.test(code)) {
+    return new MichiError(
+      `cannot open or write the index ${file} (${detail}); make ${dataDir} a folder this user can write, or point --data elsewhere`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/** Removes the index files (not the history) of a data directory, for a rebuild of a damaged one. */
+export function removeStoreFiles(dataDir: string): void {
+  for (const name of readdirSync(dataDir)) {
+    if (/^michi\.db(-wal|-shm|-journal)?$/.test(name) || /^index-\d+\.hnsw(\.tmp)?$/.test(name)) {
+      rmSync(path.join(dataDir, name), { force: true });
+    }
+  }
+}
+
+/**
+ * Whether the database file is visibly damaged before SQLite reads it: not an SQLite file, or
+ * shorter than its header says (truncated). Returns what is wrong, or null.
+ */
+function damageOfDbFile(file: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return null; // SQLite starts an empty file afresh
+    const header = Buffer.alloc(100);
+    const read = readSync(fd, header, 0, 100, 0);
+    if (read < 100 || header.toString("latin1", 0, 16) !== "SQLite format 3\0") {
+      return "not an SQLite database";
+    }
+    const raw = header.readUInt16BE(16);
+    const pageSize = raw === 1 ? 65536 : raw;
+    const pages = header.readUInt32BE(28);
+    // A checkpoint in progress (another process) may have written page 1 before the others.
+    if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) return null;
+    const valid = header.readUInt32BE(92) === header.readUInt32BE(24);
+    if (size % pageSize !== 0 || (valid && size < pages * pageSize)) {
+      return `truncated: ${size} of ${valid ? pages * pageSize : "?"} bytes`;
+    }
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The tables of a store; any missing from one that has the others is damage. */
+const STORE_TABLES = ["meta", "files", "chunks", "warnings", "vector_aliases"] as const;
+
 /** Opens (creating if needed) the store under `dataDir` for vectors made by `embedder`. */
 export function openStore(
   dataDir: string,
   embedder: EmbedderInfo,
   options: OpenStoreOptions = {},
 ): Store {
+  withFsErrors(dataDir, "create the data folder", () => mkdirSync(dataDir, { recursive: true }));
+  const file = path.join(dataDir, DB_FILE);
+  const damage = withFsErrors(file, "read the index", () => damageOfDbFile(file));
+  if (damage !== null) throw new StoreDamagedError(file, damage);
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file);
+    return openStoreOn(db, dataDir, embedder, options);
+  } catch (error) {
+    db?.close();
+    throw asStoreError(error, dataDir);
+  }
+}
+
+function openStoreOn(
+  db: Database.Database,
+  dataDir: string,
+  embedder: EmbedderInfo,
+  options: OpenStoreOptions,
+): Store {
   const params = { ...HNSW_DEFAULTS, ...options.hnsw };
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, DB_FILE));
+  const file = path.join(dataDir, DB_FILE);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
+  // CREATE TABLE IF NOT EXISTS would quietly replace a lost table with an empty one.
+  const tables = new Set(
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[],
+  );
+  const missing = STORE_TABLES.filter((t) => !tables.has(t));
+  if (missing.length > 0 && missing.length < STORE_TABLES.length) {
+    throw new StoreDamagedError(file, `table ${missing.join(", ")} is missing`);
+  }
   migrate(db);
+  const dbInode = statSync(file).ino;
 
   const getMeta = db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?");
   const setMeta = db.prepare(
@@ -294,7 +419,7 @@ export function openStore(
       );
       setMeta.run("revision", String(Number(meta("revision") ?? 0) + 1));
     })();
-  if (rebuiltBecause !== null) emptyIndex("'generation', 'next_label', 'points'");
+  if (rebuiltBecause !== null) emptyIndex("'generation', 'next_label', 'points', 'graph_bytes'");
   setMeta.run("embedder", embedder.name);
   setMeta.run("dimensions", String(embedder.dimensions));
   setMeta.run("schema", SCHEMA_VERSION);
@@ -308,8 +433,11 @@ export function openStore(
   let loaded = false;
   // Another process may commit a newer generation (and delete this one) while we read it:
   // a missing file only counts as missing when the committed generation stays the same.
+  let broken: string | null = null;
   for (let attempt = 0; generation > 0 && !loaded && attempt < 5; attempt++) {
-    loaded = tryReadIndex(index, indexPath(generation));
+    const read = tryReadIndex(index, indexPath(generation), meta("graph_bytes"));
+    loaded = read === "ok";
+    broken = read === "ok" || read === "missing" ? null : read.broken;
     const latest = Number(meta("generation") ?? 0);
     if (!loaded && latest === generation) break;
     if (!loaded) generation = latest;
@@ -317,16 +445,24 @@ export function openStore(
   let nextLabel = Number(meta("next_label") ?? 0);
   if (!loaded) {
     if (generation > 0 && countChunks(db) > 0) {
-      // The rows point at a graph that is gone: start over rather than answer from nothing.
-      emptyIndex("'points'");
+      // The rows point at a graph that is gone or broken: start over rather than answer from
+      // nothing (the graph holds the only copy of the vectors; the notes hold the texts).
+      emptyIndex("'points', 'graph_bytes'");
       revision = Number(meta("revision"));
-      rebuiltBecause = `the vector index file ${indexPath(generation)} is missing; rebuilding it`;
+      rebuiltBecause =
+        broken === null
+          ? `the vector index file ${indexPath(generation)} is missing; rebuilding it`
+          : `the vector index file ${indexPath(generation)} is damaged (${broken}); rebuilding it from the notes`;
     }
     index.initIndex(1024, params.m, params.efConstruction, params.randomSeed);
     generation = 0;
     nextLabel = 0;
   }
   index.setEf(params.efSearch);
+  const points = Number(meta("points") ?? 0);
+  if (loaded && points > 0 && countChunks(db) === 0) {
+    throw new StoreDamagedError(file, `the index has ${points} vectors but table chunks is empty`);
+  }
 
   const statements = {
     files: db.prepare("SELECT file, size, mtime_ms, hash, ok FROM files"),
@@ -534,10 +670,12 @@ export function openStore(
     },
     commit(changes) {
       let nextGeneration = generation;
+      let graphBytes: number | null = null;
       if (dirty) {
         nextGeneration = generation + 1;
         const tmp = `${indexPath(nextGeneration)}.tmp`;
         index.writeIndexSync(tmp);
+        graphBytes = statSync(tmp).size;
         renameSync(tmp, indexPath(nextGeneration));
       }
       db.transaction(() => {
@@ -563,6 +701,8 @@ export function openStore(
         }
         setMeta.run("points", String(livePoints));
         setMeta.run("generation", String(nextGeneration));
+        // So a truncated graph file is told from a whole one on open.
+        if (graphBytes !== null) setMeta.run("graph_bytes", String(graphBytes));
         setMeta.run("next_label", String(nextLabel));
         setMeta.run("last_ingest", new Date().toISOString());
         setMeta.run("revision", String(revision + 1));
@@ -581,7 +721,8 @@ export function openStore(
         .reduce((sum, f) => sum + sizeOf(path.join(dataDir, f)), 0);
     },
     // Any commit, not just a new graph file: a rename only moves rows and aliases.
-    isStale: () => Number(meta("revision") ?? 0) !== revision,
+    // A rebuild of a damaged index replaces the database file itself.
+    isStale: () => Number(meta("revision") ?? 0) !== revision || inodeOf(file) !== dbInode,
     revision: () => revision,
     removeStrayFiles: () => removeStrayIndexFiles(dataDir, generation),
     close() {
@@ -619,14 +760,35 @@ function countPoints(db: Database.Database): number {
   ).n;
 }
 
-function tryReadIndex(index: InstanceType<typeof hnswlib.HierarchicalNSW>, file: string): boolean {
-  if (!existsSync(file)) return false;
+function inodeOf(file: string): number | null {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads a graph file, telling a missing one from a broken one (truncated, unreadable). */
+function tryReadIndex(
+  index: InstanceType<typeof hnswlib.HierarchicalNSW>,
+  file: string,
+  expectedBytes: string | undefined,
+): "ok" | "missing" | { broken: string } {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return "missing";
+  }
+  if (expectedBytes !== undefined && size !== Number(expectedBytes)) {
+    return { broken: `${size} bytes where ${expectedBytes} were written` };
+  }
   try {
     index.readIndexSync(file, false);
-    return true;
+    return "ok";
   } catch (error) {
-    if (existsSync(file)) throw error; // a real read error, not a file deleted under us
-    return false;
+    if (!existsSync(file)) return "missing"; // deleted under us by another process's commit
+    return { broken: (error as Error).message };
   }
 }
 

@@ -1,14 +1,20 @@
 /**
- * Learning history in the index database (SPEC §5): the last seen status of every item (the
- * snapshot), the events derived from it, the question log and digest posts.
+ * Learning history (SPEC §5): the last seen status of every item (the snapshot), the events
+ * derived from it, the question log and digest posts.
  *
- * The snapshot lives in its own tables, apart from `chunks`: `ingest --rebuild` (or an embedder
- * change) empties the chunk store, and since the snapshot survives, re-ingesting the same notes
- * finds nothing changed instead of "adding" every item again. Deleting `.michi/` loses history
- * only; the first ingest afterwards records a new baseline.
+ * It lives in its own SQLite file, `history.db`, beside the index (`michi.db`): a damaged index
+ * is rebuilt from the notes, which the history cannot be, so index damage and `ingest --rebuild`
+ * must never take it along. Since the snapshot survives a rebuild, re-ingesting the same notes
+ * finds nothing changed instead of "adding" every item again. Deleting `.michi/` loses history;
+ * the first ingest afterwards records a new baseline. Older michis kept these tables in
+ * `michi.db`: they are copied over once (`openHistoryFile`).
  */
-import type Database from "better-sqlite3";
-import { rowToItemState } from "../index/store.js";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { MichiError } from "../errors.js";
+import { withFsErrors } from "../fs-errors.js";
+import { DB_FILE, rowToItemState } from "../index/store.js";
 import type { Heading, Status } from "../notes/index.js";
 import type { ItemRef } from "./item-ref.js";
 
@@ -108,10 +114,114 @@ export interface History {
   lastDigestPost(channel?: string | null): DigestPost | undefined;
 }
 
+export const HISTORY_FILE = "history.db";
+
+/** The history's tables, as older michis kept them in the index database. */
+const HISTORY_TABLES = [
+  "learning_meta",
+  "learning_files",
+  "learning_snapshot",
+  "learning_headings",
+  "learning_events",
+  "learning_questions",
+  "learning_digest_posts",
+] as const;
+
+/**
+ * Opens (creating if needed) the history file of a data directory, bringing over the history an
+ * older michi kept in the index database, once. A damaged history file is reported, never
+ * replaced: unlike the index, it cannot be rebuilt.
+ */
+export function openHistoryFile(dataDir: string): History {
+  const file = path.join(dataDir, HISTORY_FILE);
+  withFsErrors(dataDir, "create the data folder", () => mkdirSync(dataDir, { recursive: true }));
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    const history = openHistory(db);
+    importLegacyHistory(db, path.join(dataDir, DB_FILE));
+    return history;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+      throw new MichiError(
+        `the learning history ${file} is damaged (${(error as Error).message}); move it aside to start a new history (the notes are unaffected)`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Copies the history tables of an older michi's index database, once, then drops them there. */
+function importLegacyHistory(db: Database.Database, legacyFile: string): void {
+  const imported = () =>
+    (
+      db.prepare("SELECT value FROM learning_meta WHERE key = 'imported_index_history'").get() as
+        | { value: string }
+        | undefined
+    )?.value;
+  const mark = (value: string) =>
+    db
+      .prepare(
+        "INSERT INTO learning_meta(key, value) VALUES ('imported_index_history', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      )
+      .run(value);
+  if (imported() !== undefined) return;
+  if (!existsSync(legacyFile)) {
+    mark("none");
+    return;
+  }
+  try {
+    db.prepare("ATTACH DATABASE ? AS legacy").run(legacyFile);
+  } catch {
+    mark("unreadable");
+    return;
+  }
+  try {
+    let copied = false;
+    // IMMEDIATE: two processes opening the history for the first time copy it only once.
+    db.transaction(() => {
+      if (imported() !== undefined) return;
+      const present = new Set(
+        db
+          .prepare("SELECT name FROM legacy.sqlite_master WHERE type = 'table'")
+          .pluck()
+          .all() as string[],
+      );
+      for (const table of HISTORY_TABLES) {
+        if (!present.has(table)) continue;
+        const columns = (
+          db
+            .prepare(`SELECT name FROM pragma_table_info('${table}', 'legacy')`)
+            .pluck()
+            .all() as string[]
+        ).join(", ");
+        db.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM legacy.${table}`);
+        copied = true;
+      }
+      mark(copied ? new Date().toISOString() : "none");
+    }).immediate();
+    if (copied) {
+      for (const table of HISTORY_TABLES) db.exec(`DROP TABLE IF EXISTS legacy.${table}`);
+    }
+  } catch (error) {
+    // A damaged index database: whatever history it held cannot be read any more.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== "string" || !/^SQLITE_(CORRUPT|NOTADB|IOERR)/.test(code)) throw error;
+    mark("unreadable");
+  } finally {
+    db.exec("DETACH DATABASE legacy");
+  }
+}
+
 /** One History per database connection: its statements are prepared once, not per call. */
 const opened = new WeakMap<Database.Database, History>();
 
-/** Opens the history tables in the index database, creating them on first use. */
+/** Opens the history tables in a database (see `openHistoryFile`), creating them on first use. */
 export function openHistory(db: Database.Database): History {
   let history = opened.get(db);
   if (history === undefined) {

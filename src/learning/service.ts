@@ -16,7 +16,7 @@ import type { MarkedStatus } from "../notes/edit.js";
 import type { NoteWarning, Status } from "../notes/index.js";
 import { renderProgressChart } from "./chart.js";
 import { buildDigest, type Digest, getDefaultPeriod, getWeeklyProgress } from "./digest.js";
-import { type DigestPost, type History, type LearningEvent, openHistory } from "./history.js";
+import type { DigestPost, History, LearningEvent } from "./history.js";
 import { type ItemRef, toItemRef } from "./item-ref.js";
 import {
   type Candidate,
@@ -38,6 +38,8 @@ const SEARCH_DEPTH = 30;
 export interface LearningDeps {
   readonly config: Pick<Config, "notesDir" | "dataDir" | "questionLog" | "digest">;
   store(): Promise<Store>;
+  /** The learning history (its own file, see history.ts). */
+  history(): Promise<History>;
   search(topic: string, k: number): Promise<Source[]>;
   /** The app's ingest (which calls `recordIngest` of this service when done). */
   ingest(options: { only?: readonly string[] }): Promise<IngestSummary>;
@@ -203,7 +205,7 @@ export function createLearning(deps: LearningDeps): Learning {
   const undoing = new Set<string>();
   const versions = openVersions(config.dataDir, deps.now);
 
-  const history = async (): Promise<History> => openHistory((await deps.store()).db);
+  const history = (): Promise<History> => deps.history();
   const absolute = (file: string) => path.join(config.notesDir, ...file.split("/"));
 
   const findCandidates = async (

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { getWeeklyProgress } from "../../src/learning/digest.js";
-import { openHistory } from "../../src/learning/history.js";
+import { openHistoryFile } from "../../src/learning/history.js";
 import { makeWorkspace } from "../support/cli.js";
 
 const NOTE = "k8s-weekly-log-2.md";
@@ -41,7 +41,7 @@ function editByHand(from: string, to: string): void {
   writeFileSync(notePath(), text.replace(from, to));
 }
 async function history() {
-  return openHistory((await app.store()).db);
+  return openHistoryFile(app.config.dataDir);
 }
 async function allEvents() {
   return (await history()).eventsBetween(new Date(0), new Date(8.64e15));
