@@ -82,6 +82,11 @@ export interface AppDeps {
   readonly logger?: Logger;
   /** Told when another live process holds the ingest lock and this one waits for it. */
   readonly onLockWait?: (holder: LockHolder) => void;
+  /**
+   * Stops any ingest of this app between steps (Ctrl-C, SIGTERM: the CLI owns the signals);
+   * the last committed index stays in force.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_K = 5;
@@ -230,6 +235,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       embedder: options.signal ? bounded(e, options.signal, options.failures) : e,
       ...(options.only ? { only: options.only } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    }).catch((error: unknown) => {
+      // The graph in memory may hold vectors of the uncommitted run: read the committed one again.
+      storePromise = null;
+      s.close();
+      throw error;
     });
   };
 
@@ -262,7 +273,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
           await learning.recordIngest(summary);
           return summary;
         },
-        deps.onLockWait ? { onWait: deps.onLockWait } : {},
+        {
+          ...(deps.onLockWait ? { onWait: deps.onLockWait } : {}),
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        },
       );
     });
     ingestQueue = run.catch(() => undefined);

@@ -28,7 +28,11 @@ export interface CliContext {
   fail(code?: number): void;
 }
 
-export function createContext(io: CliIO, globals: () => GlobalOptions): CliContext {
+export function createContext(
+  io: CliIO,
+  globals: () => GlobalOptions,
+  signal?: AbortSignal,
+): CliContext {
   let config: Config | null = null;
   let app: App | null = null;
   return {
@@ -42,6 +46,7 @@ export function createContext(io: CliIO, globals: () => GlobalOptions): CliConte
       const config = this.config();
       // The terminal's output is the CLI's own: log lines only when asked for, on stderr.
       app ??= createApp(config, {
+        ...(signal ? { signal } : {}),
         logger: createLogger({
           level: config.logLevel ?? "silent",
           destination: { write: (line: string) => void io.stderr.write(line) },

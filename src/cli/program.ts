@@ -15,8 +15,9 @@ import { registerStatus } from "./commands/status.js";
 import { registerUndo } from "./commands/undo.js";
 import { registerUnknown } from "./commands/unknown.js";
 import { type CliIO, createContext, type GlobalOptions, writeLine } from "./context.js";
+import { listenForInterrupts } from "./interrupts.js";
 
-export function buildProgram(io: CliIO): Command {
+export function buildProgram(io: CliIO, signal?: AbortSignal): Command {
   const program = new Command("michi")
     .description("Answers questions from your known/unknown learning notes.")
     .version(packageVersion(), "-V, --version", "print the michi version")
@@ -28,7 +29,7 @@ export function buildProgram(io: CliIO): Command {
       writeErr: (s) => io.stderr.write(s),
     })
     .exitOverride();
-  const ctx = createContext(io, () => program.opts<GlobalOptions>());
+  const ctx = createContext(io, () => program.opts<GlobalOptions>(), signal);
   registerIngest(program, ctx);
   registerAsk(program, ctx);
   registerChat(program, ctx);
@@ -59,11 +60,17 @@ function packageVersion(): string {
 
 /** Runs the CLI; returns the exit code. Expected failures print one line, bugs print the stack. */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io);
+  const interrupts = listenForInterrupts(io.stderr);
+  const program = buildProgram(io, interrupts.signal);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (error) {
+    const stopped = interrupts.received();
+    if (stopped) {
+      writeLine(io.stderr, stopped.line);
+      return stopped.code;
+    }
     const code = (error as { code?: string; exitCode?: number }).code;
     if (typeof code === "string" && code.startsWith("commander.")) {
       return (error as { exitCode: number }).exitCode;
@@ -74,5 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     writeLine(io.stderr, `michi: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
     return 2;
+  } finally {
+    interrupts.dispose();
   }
 }

@@ -98,6 +98,11 @@ export interface IngestOptions {
   readonly now?: () => number;
   /** Worker threads reading (and embedding) notes; default: by volume and cores, 0 = inline. */
   readonly workers?: number;
+  /**
+   * Stops the ingest between steps (reading a note, an embedding batch, before the commit),
+   * throwing `signal.reason`; nothing is committed, so the last committed index stays in force.
+   */
+  readonly signal?: AbortSignal;
 }
 
 interface ChangedFile {
@@ -110,8 +115,26 @@ interface ChangedFile {
 
 const DEFAULT_BATCH_SIZE = 256;
 
+/**
+ * A point where an ingest may stop. Awaiting resolved promises never lets the event loop run a
+ * signal handler, so every ~50 ms of work it yields a full turn (setImmediate) first.
+ */
+function stopPoints(signal: AbortSignal | undefined): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (signal === undefined) return;
+    if (performance.now() - last > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+    signal.throwIfAborted();
+  };
+}
+
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const { store, embedder } = options;
+  const stopPoint = stopPoints(options.signal);
+  options.signal?.throwIfAborted();
   const now = options.now ?? (() => performance.now());
   const started = now();
   const since = store.meta("last_ingest") ?? null;
@@ -154,6 +177,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let pending: Chunk[] = [];
   let bytesRead = 0;
   const embedAndInsert = async (batch: readonly Chunk[]) => {
+    await stopPoint();
     const vectors = await embedder.embedDocuments(batch.map(embedTextOf));
     batch.forEach((chunk, j) => {
       upserts.push({ chunk, label: store.addVector(checked(vectors, j, batch), chunk.embedHash) });
@@ -168,6 +192,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const touched: FileRecord[] = [];
   let index = 0;
   for await (const result of reads) {
+    await stopPoint();
     const noteFile = candidates[index++] as NoteFile;
     const previous = stored.get(noteFile.file);
     const base = { file: noteFile.file, size: noteFile.size, mtimeMs: noteFile.mtimeMs };
@@ -193,7 +218,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     });
     if (!streaming) continue;
     const dims = result.vectors ? result.vectors.length / Math.max(1, result.chunks.length) : 0;
-    result.chunks.forEach((chunk, i) => {
+    for (const [i, chunk] of result.chunks.entries()) {
+      if (i % 1024 === 1023) await stopPoint(); // one large note's graph inserts
       textAdded.push(chunk);
       if (chunk.kind === "item") changes.push(changeOf(chunk, null, chunk.status));
       if (result.vectors) {
@@ -202,7 +228,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       } else {
         pending.push(chunk);
       }
-    });
+    }
     streamed += result.chunks.length;
     if (pending.length >= batchSize) await insertPending();
     bytesRead += noteFile.size;
@@ -292,7 +318,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   }
   for (const [label, embedHash] of freedLabels) store.removeVector(label, embedHash);
 
-  // 4. Commit everything at once.
+  // 4. Commit everything at once: the last point where the ingest may stop.
+  await stopPoint();
+  options.signal?.throwIfAborted();
   if (changed.length > 0 || deletedFiles.length > 0 || touched.length > 0 || store.rebuiltBecause) {
     store.commit({
       upsertChunks: upserts,

@@ -47,6 +47,8 @@ export interface LockOptions {
   /** Injected for tests: the file system calls the lock makes. */
   readonly fs?: LockFs;
   readonly now?: () => number;
+  /** Stops waiting for a holder (throwing `signal.reason`). */
+  readonly signal?: AbortSignal;
 }
 
 /** How often the holder touches its owner file. */
@@ -98,6 +100,7 @@ async function acquire(
   const dataDir = path.dirname(lock);
   let reported: string | null = null;
   for (let attempt = 0; ; attempt++) {
+    options.signal?.throwIfAborted();
     try {
       fs.mkdirSync(dataDir, { recursive: true });
     } catch (error) {
@@ -142,7 +145,7 @@ async function acquire(
         `${who} has been updating the index in ${dataDir} for over ${Math.round(maxWait / 60_000)} min; try again when it is done`,
       );
     }
-    await sleep(Math.min(1_000, 50 * 2 ** Math.min(attempt, 5)));
+    await sleep(Math.min(1_000, 50 * 2 ** Math.min(attempt, 5)), options.signal);
   }
 }
 
@@ -268,4 +271,13 @@ function safeStat(file: string, fs: LockFs) {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
