@@ -237,9 +237,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     }).catch((error: unknown) => {
-      // The graph in memory may hold vectors of the uncommitted run: read the committed one again.
-      storePromise = null;
-      s.close();
+      if (deps.signal?.aborted) {
+        // The graph in memory may hold vectors of the stopped run: read the committed one again.
+        storePromise = null;
+        s.close();
+      }
       throw error;
     });
   };
