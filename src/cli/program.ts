@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { isMichiError } from "../errors.js";
+import { toUserError } from "../fs-errors.js";
 import { registerAsk } from "./commands/ask.js";
 import { registerBot, runBot } from "./commands/bot.js";
 import { registerChat, runChat } from "./commands/chat.js";
@@ -75,8 +76,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (typeof code === "string" && code.startsWith("commander.")) {
       return (error as { exitCode: number }).exitCode;
     }
-    if (isMichiError(error)) {
-      writeLine(io.stderr, `michi: ${error.message}`);
+    const expected = isMichiError(error) ? error : toUserError(error);
+    if (expected) {
+      writeLine(io.stderr, `michi: ${expected.message}`);
       return 1;
     }
     writeLine(io.stderr, `michi: unexpected error: ${(error as Error)?.stack ?? String(error)}`);

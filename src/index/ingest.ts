@@ -8,6 +8,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Heading, NoteWarning, Status } from "../notes/index.js";
 import { listNoteFiles, type NoteFile } from "../notes/scan.js";
+import { removeStaleTempFiles } from "../notes/stale-temp.js";
 import { type Chunk, embedTextOf } from "./chunk.js";
 import { LocalEmbeddings } from "./local-embeddings.js";
 import { chooseWorkers, readFiles } from "./parallel-read.js";
@@ -141,6 +142,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const revision = store.revision();
   const stored = store.files();
   const onDisk = await listNoteFiles(options.notesDir);
+  // A full ingest (every command starts with one, edits included) sweeps killed writers' temps.
+  if (!options.only) await removeStaleTempFiles(options.notesDir);
   const scope = options.only ? new Set(options.only) : null;
   const inScope = (file: string) => scope === null || scope.has(file);
 

@@ -292,7 +292,7 @@ export function asStoreError(error: unknown, dataDir: string): unknown {
   }
   if (code === "SQLITE_FULL") {
     return new MichiError(
-      `cannot write the index ${file}: no space left on its disk; free some space and run again`,
+      `cannot write the index in ${dataDir}: no space left on its disk; free some space and run again`,
       { cause: error },
     );
   }

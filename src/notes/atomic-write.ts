@@ -30,6 +30,7 @@ import {
 } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { MichiError } from "../errors.js";
+import { fsCause } from "../fs-errors.js";
 
 /** Puts the bytes into the open temp file. */
 export type WriteBytes = (handle: FileHandle, data: Uint8Array) => Promise<void>;
@@ -388,5 +389,8 @@ function codeOf(error: unknown): string | undefined {
 }
 
 function describe(error: unknown): string {
-  return codeOf(error) ?? (error instanceof Error ? error.message : String(error));
+  const cause = fsCause(error); // read-only folder, disk full: say so and what to do
+  return cause
+    ? `${codeOf(error)}: ${cause}`
+    : (codeOf(error) ?? (error instanceof Error ? error.message : String(error)));
 }

@@ -4,7 +4,7 @@
  */
 import { hash as digest } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { isMichiError, MichiError } from "../errors.js";
 import type { Note, NoteWarning } from "./index.js";
@@ -20,6 +20,29 @@ export interface NoteFile {
   readonly absolute: string;
   readonly size: number;
   readonly mtimeMs: number;
+  /** Why the file is listed but not read (a symbolic link, a name that is not UTF-8). */
+  readonly skip?: string;
+}
+
+const NOT_UTF8_NAME = "file name is not valid UTF-8, skipped (rename the file)";
+
+/**
+ * Why a symbolic link in the notes folder is not read, or undefined for a link that is not a
+ * note (nor a folder) at all. Links are never followed: a linked note would be indexed twice or
+ * from outside the notes folder, and a linked folder could loop.
+ */
+async function linkSkipReason(absolute: string): Promise<string | undefined> {
+  let target: Awaited<ReturnType<typeof stat>>;
+  try {
+    target = await stat(absolute);
+  } catch {
+    return NOTE_EXTENSIONS.test(absolute) ? "symbolic link to nothing, skipped" : undefined;
+  }
+  if (target.isDirectory()) {
+    return "symbolic link to a folder, not followed: michi reads only real files and folders in the notes folder (move the folder here, or point --notes at it)";
+  }
+  if (!NOTE_EXTENSIONS.test(absolute)) return undefined;
+  return "symbolic link, skipped: michi reads only real files in the notes folder (move the note here, or point --notes at its folder)";
 }
 
 /**
@@ -49,15 +72,22 @@ export async function listNoteFiles(notesDir: string): Promise<NoteFile[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   await Promise.all(
     entries.map(async (entry) => {
-      if (!entry.isFile() || !NOTE_EXTENSIONS.test(entry.name)) return;
+      const link = entry.isSymbolicLink();
+      if (!link && !(entry.isFile() && NOTE_EXTENSIONS.test(entry.name))) return;
       const absolute = path.join(entry.parentPath, entry.name);
       const file = path.relative(root, absolute).split(path.sep).join("/");
       if (file.split("/").some((part) => SKIPPED_DIRS.has(part) || part.startsWith("."))) return;
       try {
-        const s = await stat(absolute);
-        out.push({ file, absolute, size: s.size, mtimeMs: s.mtimeMs });
+        const s = await lstat(absolute);
+        const skip = link ? await linkSkipReason(absolute) : undefined;
+        if (link && skip === undefined) return; // a link to something that is not a note
+        out.push({ file, absolute, size: s.size, mtimeMs: s.mtimeMs, ...(skip ? { skip } : {}) });
       } catch {
-        // Vanished between readdir and stat: it is simply not there any more.
+        // Node decodes a file name that is not UTF-8 with U+FFFD: that name does not exist.
+        if (entry.name.includes("\uFFFD") && NOTE_EXTENSIONS.test(entry.name)) {
+          out.push({ file, absolute, size: 0, mtimeMs: 0, skip: NOT_UTF8_NAME });
+        }
+        // Otherwise it vanished between readdir and stat: it is simply not there any more.
       }
     }),
   );
@@ -85,6 +115,9 @@ const MB = 1024 * 1024;
 /** Reads and parses one note; failures become a warning naming the file (and line). */
 export async function readNote(noteFile: NoteFile): Promise<ReadResult> {
   const { file } = noteFile;
+  if (noteFile.skip !== undefined) {
+    return { ok: false, hash: null, warning: { file, line: 1, message: noteFile.skip } };
+  }
   const tooLarge = (size: number): ReadResult => ({
     ok: false,
     hash: null,
