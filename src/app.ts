@@ -65,6 +65,11 @@ export interface App
   /** Retrieval only: the ranked relevant sources for a question. */
   search(question: string, k?: number): Promise<Source[]>;
   store(): Promise<Store>;
+  /**
+   * The learning history's own database (history.db): what must survive the index being
+   * damaged or rebuilt (feedback, digest claims) belongs there, not in `store().db`.
+   */
+  history(): Promise<History>;
   /** History, question log, charts and digest posts. */
   readonly learning: Learning;
   readonly logger: Logger;
@@ -406,6 +411,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       return answer;
     },
     store,
+    history,
     suggest: (prefix, limit) => learning.suggest(prefix, limit),
     setStatus: (id, to, options) => learning.setStatus(id, to, options),
     learned: (topic, options) => learning.learned(topic, options),
