@@ -1,15 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, existsSync } from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateNotes } from "../../bench/generate.js";
-import { LocalEmbeddings } from "../../src/index/local-embeddings.js";
 import { LOCK_FILE } from "../../src/index/lock.js";
-import { openStore } from "../../src/index/store.js";
+import { DB_FILE } from "../../src/index/store.js";
 import { FIXTURE_NOTES, makeWorkspace, ROOT, runInProcess } from "../support/cli.js";
-
-const embedder = new LocalEmbeddings();
-const info = { name: embedder.info.signature, dimensions: embedder.info.dimensions };
 
 let ws: ReturnType<typeof makeWorkspace>;
 const children: ChildProcess[] = [];
@@ -47,11 +44,11 @@ const until = async (condition: () => boolean) => {
 
 /** Every chunk's id and status, sorted: two equal lists are the same index contents. */
 function contents(dataDir: string) {
-  const store = openStore(dataDir, info);
+  const db = new Database(path.join(dataDir, DB_FILE), { readonly: true });
   try {
-    return store.db.prepare("SELECT id, status FROM chunks ORDER BY id").all();
+    return db.prepare("SELECT id, status FROM chunks ORDER BY id").all();
   } finally {
-    store.close();
+    db.close();
   }
 }
 
