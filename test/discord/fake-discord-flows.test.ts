@@ -339,6 +339,20 @@ describe("fake Discord flows", () => {
     expect(fake.violations).toHaveLength(3);
   });
 
+  it("rejects an upload over 10 MiB with 413 40005", async () => {
+    const { fake, client } = await connect();
+    const channel = await client.channels.fetch(fake.channelId);
+    if (!channel?.isSendable()) throw new Error("channel not sendable");
+    const big = Buffer.alloc(10 * 1024 * 1024 + 1);
+    const error = await channel
+      .send({ content: "big", files: [{ attachment: big, name: "big.bin" }] })
+      .catch((e: unknown) => e);
+    expect((error as DiscordAPIError).status).toBe(413);
+    expect((error as DiscordAPIError).code).toBe(40005);
+    expect(fake.messages()).toEqual([]);
+    expect(fake.violations).toEqual([expect.stringMatching(/exceeds 10485760/)]);
+  });
+
   it("archives and renames a thread the bot started", async () => {
     const { fake, client } = await connect({}, CHAT_INTENTS);
     const question = await fake.userMessage("q");
