@@ -9,7 +9,7 @@
  */
 import type { Status } from "../notes/index.js";
 import type { WeekProgress } from "./chart.js";
-import { openFeedback } from "./feedback.js";
+import { type Feedback, openFeedback } from "./feedback.js";
 import type {
   History,
   LearningEvent,
@@ -144,7 +144,15 @@ export function getDefaultPeriod(now: Date, timeZone: string): DigestPeriod {
 const FOCUS_SIZE = 3;
 
 /** Builds the digest of `period` from the history. */
-export function buildDigest(history: History, period: DigestPeriod): Digest {
+/**
+ * `feedback` is where the bot records 👍 / 👎 (today `store().db`, see App.history()); by
+ * default the history's own database.
+ */
+export function buildDigest(
+  history: History,
+  period: DigestPeriod,
+  feedback: Feedback = openFeedback(history.db),
+): Digest {
   const { since, until, timeZone } = period;
   const baseline = history.baselineAt();
   const snapshot = history.snapshot();
@@ -173,7 +181,7 @@ export function buildDigest(history: History, period: DigestPeriod): Digest {
       .map(toDigestEvent),
     askedUnknowns,
     unmatchedQuestions: countUnmatched(questions),
-    disliked: openFeedback(history.db)
+    disliked: feedback
       .votedBetween(since, end)
       .filter((a) => a.down > 0)
       .map((a) => ({

@@ -16,6 +16,7 @@ import type { MarkedStatus } from "../notes/edit.js";
 import type { NoteWarning, Status } from "../notes/index.js";
 import { renderProgressChart } from "./chart.js";
 import { buildDigest, type Digest, getDefaultPeriod, getWeeklyProgress } from "./digest.js";
+import { openFeedback } from "./feedback.js";
 import type { DigestPost, History, LearningEvent } from "./history.js";
 import { type ItemRef, toItemRef } from "./item-ref.js";
 import {
@@ -468,7 +469,8 @@ export function createLearning(deps: LearningDeps): Learning {
       }
       const h = await history();
       await refreshHeadings(h, config.notesDir);
-      return buildDigest(h, { since, until, timeZone });
+      // The bot records votes beside the index (src/discord/bot.ts): read them there.
+      return buildDigest(h, { since, until, timeZone }, openFeedback((await deps.store()).db));
     },
     async progressChart(options = {}) {
       const weeks = getWeeklyProgress(
