@@ -3,10 +3,12 @@
  * lost while michi reported success. The `beforeRename` seam plays the editor at exactly that
  * moment; the old code had no such guard (the append was replaced by michi's text).
  */
-import { appendFileSync, renameSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { renameSync, writeFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { editFileExactly, WriteConflictError } from "../../src/notes/atomic-write.js";
 
@@ -28,10 +30,16 @@ describe("a write that slips in between michi's check and its rename", () => {
     await writeFile(note, ORIGINAL);
     let hookRan = false;
 
+    // As in the issue: michi's rename held for 400 ms, another process appends meanwhile (an
+    // in-place save, as `>>` and many editors do).
     const outcome = await editFileExactly(note, flip, {
-      beforeRename: () => {
+      beforeRename: async () => {
         hookRan = true;
-        appendFileSync(note, APPEND); // an in-place save, as `>>` or many editors do
+        await promisify(execFile)(process.execPath, [
+          "-e",
+          `require("node:fs").appendFileSync(${JSON.stringify(note)}, ${JSON.stringify(APPEND)})`,
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 400));
       },
     }).catch((error: unknown) => error);
 
