@@ -727,7 +727,7 @@ if (flags.json) {
     `lost acknowledged edits               ${figures.lostAcknowledgedEdits}`,
     `lost editor appends                   ${figures.lostEditorAppends}`,
     `crashes (exit 2 / stack trace)        ${figures.crashes}`,
-    `hangs (> ${TIMEOUT_MS / 1000} s)                      ${figures.hangs}`,
+    `${`hangs (> ${TIMEOUT_MS / 1000} s)`.padEnd(38)}${figures.hangs}`,
     `index ≠ fresh rebuild                 ${figures.indexMismatches}`,
     `ingest --rebuild failed after damage  ${figures.failedRebuilds}`,
     `history lost after damage             ${figures.historyLost}`,
