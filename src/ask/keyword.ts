@@ -24,15 +24,6 @@ export interface KeywordHit {
   readonly coverage: number;
 }
 
-/** One concept of a query (a word with its parts and translations) against one document. */
-export interface ConceptMatch {
-  readonly idf: number;
-  /** Some document contains it. */
-  readonly seen: boolean;
-  /** This document contains it. */
-  readonly matched: boolean;
-}
-
 export interface KeywordIndexOptions {
   /** BM25 term-frequency saturation. */
   readonly k1?: number;
@@ -201,21 +192,17 @@ export class KeywordIndex {
   }
 
   /**
-   * The query's concepts with their IDF, each marked matched or not in one document: how much
-   * of the question, and of its rarest words, that document speaks to (the none decision).
-   * Empty when the document is unknown or the query has no terms.
+   * Share of the query's IDF weight on concepts no document contains: near 1, the question is
+   * about something the index never mentions (the none decision). 1 for an empty query.
    */
-  explain(query: string, id: string, options: QueryOptions = {}): ConceptMatch[] {
-    const num = this.docNumOf.get(id);
+  unseenShare(query: string, options: QueryOptions = {}): number {
     const n = this.docNumOf.size;
-    if (num === undefined || n === 0) return [];
-    const own = new Set(this.docTerms[num] ?? []);
-    const { groups } = this.concepts(analyzeQuery(query, options), n);
-    return [...groups.values()].map((g) => ({
-      idf: g.idf,
-      seen: g.seen,
-      matched: g.members.some((m) => own.has(m.tid)),
-    }));
+    if (n === 0) return 1;
+    const { groups, totalIdf } = this.concepts(analyzeQuery(query, options), n);
+    if (totalIdf <= 0) return 1;
+    let unseen = 0;
+    for (const g of groups.values()) if (!g.seen) unseen += g.idf;
+    return unseen / totalIdf;
   }
 
   /**

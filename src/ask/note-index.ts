@@ -6,7 +6,7 @@
  * lazily before the next search.
  */
 import type { IndexedText } from "../index/store.js";
-import { type ConceptMatch, type KeywordHit, KeywordIndex } from "./keyword.js";
+import { type KeywordHit, KeywordIndex } from "./keyword.js";
 
 interface NoteEntry {
   title: string;
@@ -78,10 +78,10 @@ export class NoteIndex {
     return this.keyword.search(query, k).map(({ id, ...rest }) => ({ file: id, ...rest }));
   }
 
-  /** The query's concepts, each matched or not by the note's document (see KeywordIndex.explain). */
-  explain(query: string, file: string): ConceptMatch[] {
+  /** Share of the query's IDF weight on words no note contains (see KeywordIndex.unseenShare). */
+  unseenShare(query: string): number {
     this.refresh();
-    return this.keyword.explain(query, file);
+    return this.keyword.unseenShare(query);
   }
 
   private refresh(): void {

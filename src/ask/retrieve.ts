@@ -1,14 +1,17 @@
 /**
- * Retrieval: vector hits ⊕ keyword hits → one ranking with a relevance decision.
+ * Retrieval: vector hits ⊕ keyword hits ⊕ note hits → one ranking with a relevance decision
+ * (docs/retrieval.md).
  *
- * Ranking fuses three signals per candidate: the keyword index's coverage (how much of the
- * question's vocabulary, IDF-weighted, the item contains), the vector similarity rescaled to
- * [0, 1], and reciprocal-rank fusion of the two rankings (which rewards agreement and breaks
- * ties by BM25's length-aware order). Relevance is decided on the same evidence: an item is
- * relevant when its fused score clears a floor and it shares some of the question's
- * vocabulary, so a
+ * Chunks are fused on three signals: the keyword index's coverage (how much of the question's
+ * vocabulary, IDF-weighted, the item contains), the vector similarity rescaled to [0, 1], and
+ * reciprocal-rank fusion of the two rankings (which rewards agreement and breaks ties by
+ * BM25's length-aware order). With note structure (`deps.notes`), chunks are then ranked by
+ * their note: a note's score mixes its best chunk's with how well the whole note (title,
+ * headings, items) matches, sources name distinct notes first, and the question is answered
+ * only when the best note clears a threshold calibrated on the development sets, so a
  * question about something the notes never mention comes back empty (flag "none") instead of
- * citing the least bad item. Pure functions; the embedder and stores are injected.
+ * citing the least bad item. Without note structure each chunk is judged on its own (the
+ * original rule). Pure functions; the embedder and stores are injected.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { KeywordHit, KeywordIndex } from "./keyword.js";
@@ -169,7 +172,7 @@ export interface RetrievalDeps {
   searchVectors(vector: number[], k: number): Promise<readonly VectorHit[]> | readonly VectorHit[];
   readonly keyword: Pick<KeywordIndex, "search">;
   /** Note structure: without it every chunk counts as a note of its own. */
-  readonly notes?: Pick<NoteIndex, "search" | "fileOf" | "chunksOf" | "explain">;
+  readonly notes?: Pick<NoteIndex, "search" | "fileOf" | "chunksOf" | "unseenShare">;
 }
 
 export interface NoteRetrievalOptions {
@@ -226,12 +229,7 @@ export async function retrieve(
   const fused = fuseHits(vectorHits, keywordHits, weights);
   if (!notes) return fused.filter((hit) => hit.relevant).slice(0, o.k);
   const noteHits = notes.search(question, o.noteCandidates);
-  const top = noteHits[0];
-  const concepts = top ? notes.explain(question, top.file) : [];
-  const total = concepts.reduce((sum, c) => sum + c.idf, 0);
-  const unseen = concepts.reduce((sum, c) => sum + (c.seen ? 0 : c.idf), 0);
-  const unseenShare = total > 0 ? unseen / total : 1;
-  return rankByNote(fused, noteHits, notes, o, unseenShare).slice(0, o.k);
+  return rankByNote(fused, noteHits, notes, o, notes.unseenShare(question)).slice(0, o.k);
 }
 
 /**

@@ -86,13 +86,27 @@ export function normalizeText(text: string): string {
  */
 export function stemWord(word: string): string {
   const n = word.length;
-  if (n >= 3 && /^[a-z]+$/.test(word)) return porter(word);
+  if (n >= 3 && /^[a-z]+$/.test(word)) return porterCached(word);
   if (n < 4 || /\d/.test(word)) return word;
   if (word.endsWith("ies") && n > 4) return `${word.slice(0, -3)}y`;
   if (word.endsWith("sses")) return word.slice(0, -2);
   if (/(?:x|ch|sh)es$/.test(word)) return word.slice(0, -2);
   if (word.endsWith("s") && !/(?:ss|us|is)$/.test(word)) return word.slice(0, -1);
   return word;
+}
+
+/** Words recur constantly and Porter is regex work: each word is stemmed once. */
+const stemCache = new Map<string, string>();
+const STEM_CACHE_LIMIT = 100_000;
+
+function porterCached(word: string): string {
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    stem = porter(word);
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stemCache.set(word, stem);
+  }
+  return stem;
 }
 
 /** Splits camelCase / PascalCase / ACRONYMWord; never splits between letters and digits. */
@@ -404,7 +418,20 @@ class QueryBuilder {
  * is one group; glossary translations join the group of the word(s) they translate, so
  * coverage counts a concept once whatever language matched it.
  */
-export function analyzeQuery(text: string, options: QueryOptions = {}): QueryTerm[] {
+export function analyzeQuery(text: string, options: QueryOptions = {}): readonly QueryTerm[] {
+  // One question is analyzed by the embedder, the chunk index and the note index in turn.
+  const key = `${options.expand ?? true}\u0000${text}`;
+  const cached = queryCache.get(key);
+  if (cached) return cached;
+  const terms = analyzeQueryUncached(text, options);
+  if (queryCache.size >= 32) queryCache.clear();
+  queryCache.set(key, terms);
+  return terms;
+}
+
+const queryCache = new Map<string, readonly QueryTerm[]>();
+
+function analyzeQueryUncached(text: string, options: QueryOptions): QueryTerm[] {
   const q = new QueryBuilder();
   // "What kind of X", "some sort of X": phrasing, not a topic (`kind` is also a tool's name).
   const phrased = text.replace(/\b(?:kind|sort)s? of\b/gi, "of");
