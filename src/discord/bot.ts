@@ -147,6 +147,10 @@ export function createBot(options: BotOptions): Bot {
         "interaction failed",
       );
       if (interaction.isRepliable()) await apologize(interaction);
+      // An autocomplete that failed still answers (with no choices), so Discord does not hang.
+      else if (interaction.isAutocomplete() && !interaction.responded) {
+        await interaction.respond([]).catch(() => undefined);
+      }
     } finally {
       logger.info(
         {

@@ -4,9 +4,9 @@
  * read with the thread's earlier turns (the app condenses it when an LLM is configured). A
  * typing indicator shows while michi works.
  */
-import type { Client, Message, SendableChannels } from "discord.js";
+import type { AnyThreadChannel, Client, Message, SendableChannels } from "discord.js";
 import { ThreadAutoArchiveDuration } from "discord.js";
-import { type ChatHistory, createChatHistory } from "../ask/turns.js";
+import { type ChatHistory, createChatHistory, type Turn } from "../ask/turns.js";
 import { produceAnswer } from "./answer.js";
 import type { BotContext } from "./context.js";
 import { noticeMessage } from "./embeds.js";
@@ -75,12 +75,7 @@ export function createChatHandler(
         (thread.parentId !== null && channels.has(thread.parentId)));
     if (!mentioned && !channels.has(message.channelId) && !ours) return;
 
-    // Mentions are addressing, not part of the question.
-    const question = message.content
-      .replace(/<@[!&]?\d+>|<#\d+>|@everyone|@here/g, " ")
-      .replace(/\s+/g, " ")
-      .trim()
-      .slice(0, 1000);
+    const question = questionOf(message.content);
     if (question === "") return;
 
     if (!limiter.take(message.author.id)) {
@@ -96,7 +91,7 @@ export function createChatHandler(
     let history: ChatHistory;
     if (thread !== null) {
       target = thread;
-      history = threads.get(thread.id) ?? createChatHistory(HISTORY_TURNS);
+      history = threads.get(thread.id) ?? (await readThreadHistory(thread, me.id, ctx));
     } else {
       target = await message.startThread({
         name: truncate(question.replace(/\s+/g, " "), LIMITS.threadName),
@@ -129,6 +124,47 @@ export function createChatHandler(
         "chat message",
       );
     }
+  }
+}
+
+/** Mentions are addressing, not part of a question. */
+function questionOf(content: string): string {
+  return content
+    .replace(/<@[!&]?\d+>|<#\d+>|@everyone|@here/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 1000);
+}
+
+/**
+ * The turns of a thread michi no longer holds in memory (it restarted): its recent messages,
+ * each answer of michi's paired with the question before it, the first question being the
+ * message the thread was started from.
+ */
+async function readThreadHistory(
+  thread: AnyThreadChannel,
+  botId: string,
+  ctx: BotContext,
+): Promise<ChatHistory> {
+  try {
+    const recent = [...(await thread.messages.fetch({ limit: 20 })).values()].reverse();
+    const starter = await thread.fetchStarterMessage().catch(() => null);
+    let question: string | null = starter ? questionOf(starter.content) : null;
+    const turns: Turn[] = [];
+    for (const m of recent) {
+      if (m.system) continue; // the thread's starter notice, written in michi's name
+      if (m.author.id === botId) {
+        const answer = m.embeds[0]?.description;
+        if (question && answer) turns.push({ question, answer });
+        question = null;
+      } else if (!m.author.bot) {
+        question = questionOf(m.content) || question;
+      }
+    }
+    return createChatHistory(HISTORY_TURNS, turns);
+  } catch (error) {
+    ctx.logger.warn({ err: error, thread: thread.id }, "could not read the thread's history");
+    return createChatHistory(HISTORY_TURNS);
   }
 }
 

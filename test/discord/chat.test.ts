@@ -87,4 +87,35 @@ describe("chat", () => {
     expect(prompts.at(-1)).toContain(`Question: ${STANDALONE}`);
     expectWellBehaved(h);
   });
+
+  it("after a restart, reads a thread's earlier turns back from Discord", async () => {
+    const STANDALONE = "DaemonSetはどのノードにPodを置く?";
+    llm = await startFakeOpenAI({
+      reply: (request) =>
+        promptText(request).includes("Standalone question:")
+          ? STANDALONE
+          : "各ノードに1つずつ置きます [1]。",
+    });
+    const url = llm.url;
+    h = await startHarness({
+      env: (fake) => ({
+        MICHI_CHAT_CHANNEL_IDS: fake.channelId,
+        MICHI_CHAT_MODEL: "fake-chat",
+        OPENAI_BASE_URL: url,
+      }),
+    });
+    const question = await h.fake.userMessage("DaemonSetって何?");
+    const first = await h.fake.waitForMessage((m) => m.channelId === question.id);
+    await h.bot.stop();
+    await h.startAnother();
+    await h.fake.userMessage("それはどこに置かれる?", { channelId: question.id });
+    await h.fake.waitForMessage((m) => m.channelId === question.id && m.id !== first.id);
+    const condense = llm
+      .chatRequests()
+      .map((r) => JSON.stringify(r.body))
+      .find((p) => p.includes("Standalone question:"));
+    expect(condense).toContain("DaemonSetって何?");
+    expect(condense).toContain("各ノードに1つずつ置きます");
+    expectWellBehaved(h);
+  });
 });

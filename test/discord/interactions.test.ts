@@ -153,6 +153,23 @@ describe("interactions", () => {
     expectWellBehaved(h);
   });
 
+  it("answers a failing autocomplete with no choices instead of leaving it hanging", async () => {
+    h = await startHarness({
+      wrapApp: (app: App): App => ({
+        ...app,
+        suggest: async () => {
+          throw new Error("index unreadable");
+        },
+      }),
+    });
+    const run = await h.fake.autocomplete("learned", "topic", "Dep");
+    const response = await run.response();
+    expect(response.type).toBe(8);
+    expect(response.data).toEqual({ choices: [] });
+    await h.bot.idle();
+    expectWellBehaved(h);
+  });
+
   it("rate-limits a user with an ephemeral 'slow down', others unaffected", async () => {
     h = await startHarness({ rateLimit: { capacity: 1, refillMs: 60_000 } });
     const first = await h.fake.slashCommand("status");
