@@ -62,9 +62,10 @@ describe("interactions", () => {
   it("lists 👎 answers in the digest; michi feedback --export makes the 👍 ones an eval file", async () => {
     h = await startHarness();
     const good = await h.fake.slashCommand("ask", { question: "DaemonSetって何?" });
-    await h.fake.button(`fb:up:${good.id}`, await good.waitForOriginal());
+    // Each vote is recorded before the bot acknowledges the click.
+    await (await h.fake.button(`fb:up:${good.id}`, await good.waitForOriginal())).response();
     const bad = await h.fake.slashCommand("ask", { question: "Serviceの種類は?" });
-    await h.fake.button(`fb:down:${bad.id}`, await bad.waitForOriginal());
+    await (await h.fake.button(`fb:down:${bad.id}`, await bad.waitForOriginal())).response();
     await h.bot.idle();
     const digest = await h.app.digest();
     expect(digest.disliked).toMatchObject([{ question: "Serviceの種類は?", down: 1 }]);
