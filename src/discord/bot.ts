@@ -96,7 +96,7 @@ export function createBot(options: BotOptions): Bot {
     now,
     isOwner: (userId) => owners.has(userId),
     watching: () => watcher !== null,
-    feedback: async () => openFeedback((await app.store()).db),
+    feedback: async () => openFeedback((await app.history()).db),
     pending: createPendingChoices(() => +now()),
   };
   const chat: ChatHandler = createChatHandler(context, client, limiter);

@@ -49,7 +49,7 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
     const due = dueOccurrence(config.digest.cron, config.digest.timezone, at);
     if (due === null) return "already";
     const period = due.toISOString();
-    const claims = openDigestClaims((await app.store()).db);
+    const claims = openDigestClaims((await app.history()).db);
     if (!claims.claim(period, channelId, now())) return "already";
     try {
       const channel = await client.channels.fetch(channelId);

@@ -143,10 +143,9 @@ export function getDefaultPeriod(now: Date, timeZone: string): DigestPeriod {
 
 const FOCUS_SIZE = 3;
 
-/** Builds the digest of `period` from the history. */
 /**
- * `feedback` is where the bot records 👍 / 👎 (today `store().db`, see App.history()); by
- * default the history's own database.
+ * Builds the digest of `period` from the history; the 👍 / 👎 are read from `feedback`
+ * (default: the history's own database, where the bot records them).
  */
 export function buildDigest(
   history: History,

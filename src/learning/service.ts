@@ -16,7 +16,6 @@ import type { MarkedStatus } from "../notes/edit.js";
 import type { NoteWarning, Status } from "../notes/index.js";
 import { renderProgressChart } from "./chart.js";
 import { buildDigest, type Digest, getDefaultPeriod, getWeeklyProgress } from "./digest.js";
-import { openFeedback } from "./feedback.js";
 import type { DigestPost, History, LearningEvent } from "./history.js";
 import { type ItemRef, toItemRef } from "./item-ref.js";
 import {
@@ -469,8 +468,7 @@ export function createLearning(deps: LearningDeps): Learning {
       }
       const h = await history();
       await refreshHeadings(h, config.notesDir);
-      // The bot records votes beside the index (src/discord/bot.ts): read them there.
-      return buildDigest(h, { since, until, timeZone }, openFeedback((await deps.store()).db));
+      return buildDigest(h, { since, until, timeZone });
     },
     async progressChart(options = {}) {
       const weeks = getWeeklyProgress(

@@ -50,7 +50,7 @@ describe("interactions", () => {
     const other = await h.fake.button(`fb:down:${ask.id}`, answer, { userId: h.ownerId });
     await other.response();
     await h.bot.idle();
-    const votes = openFeedback((await h.app.store()).db).votedBetween(
+    const votes = openFeedback((await h.app.history()).db).votedBetween(
       new Date(0),
       new Date(8.64e15),
     );

@@ -30,8 +30,8 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .option("--export <file>", "write the answers marked 👍 as a JSON Lines eval file")
     .option("--json", "print every voted answer as one JSON object per line")
     .action(async (options: { export?: string; json?: boolean }) => {
-      const store = await ctx.app().store();
-      const voted = openFeedback(store.db).votedBetween(new Date(0), new Date(8.64e15));
+      const history = await ctx.app().history();
+      const voted = openFeedback(history.db).votedBetween(new Date(0), new Date(8.64e15));
       if (options.json) {
         for (const v of voted) writeLine(ctx.io.stdout, JSON.stringify(v));
         return;
