@@ -6,6 +6,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Turn } from "./ask/condense.js";
 import { extractiveAnswerer } from "./ask/extractive.js";
+import { followUpQuery, needsContextAnswer } from "./ask/follow-up.js";
 import type { Answer, Answerer, AnswerOptions, Source } from "./ask/index.js";
 import { KeywordIndex } from "./ask/keyword.js";
 import { NoteIndex } from "./ask/note-index.js";
@@ -198,7 +199,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     keyword.revision = changes.to;
   };
 
-  /** Offline there is no model to rewrite a follow-up, so it is searched as it stands. */
+  /** Offline there is no model to rewrite a follow-up (follow-up.ts joins it to its context). */
   const condense = async (
     question: string,
     history: readonly Turn[],
@@ -389,21 +390,23 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     async ask(question, options = {}) {
       const deadline = createDeadline(config.answerDeadlineMs);
       const notices = options.skipIngest ? [] : await ingestBeforeAnswer(deadline);
+      const history = options.history ?? [];
+      const query = followUpQuery(question, history, { rewrites: config.chat !== null });
+      if (query === null) return needsContextAnswer(question, notices);
       // The answerer gets the standalone question too: "それは？" means nothing to a model
-      // that does not see the conversation.
-      const standalone = await condense(question, options.history ?? [], deadline);
+      // that does not see the conversation. Offline, the search words joined to an earlier
+      // question are no question to show or log: the answer is to the one asked.
+      const standalone = await condense(query, history, deadline);
+      const asked = query === question ? standalone : question;
       const found = await retrieveSources(standalone, options.k ?? DEFAULT_K, deadline);
       notices.push(...found.notices);
       const a = await answerer();
       const answered =
         options.onToken && "stream" in a && typeof a.stream === "function"
-          ? await (a.stream as StreamingAnswerer["stream"])(
-              standalone,
-              found.sources,
-              options.onToken,
-              { deadline },
-            )
-          : await a.answer(standalone, found.sources, { deadline });
+          ? await (a.stream as StreamingAnswerer["stream"])(asked, found.sources, options.onToken, {
+              deadline,
+            })
+          : await a.answer(asked, found.sources, { deadline });
       const answer = notices.length
         ? { ...answered, notices: [...notices, ...answered.notices] }
         : answered;

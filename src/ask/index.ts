@@ -45,6 +45,11 @@ export interface Answer {
   readonly sources: readonly Source[];
   /** One-line notices for the user (e.g. "the LLM failed, showing the extractive answer"). */
   readonly notices: readonly string[];
+  /**
+   * The question named no topic and had no conversation to read it in (see follow-up.ts): the
+   * answer asks for the topic, and the question is not logged.
+   */
+  readonly needsContext?: boolean;
 }
 
 export interface AnswerOptions {

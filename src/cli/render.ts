@@ -65,7 +65,7 @@ export function renderAnswer(answer: Answer, options: { streamed?: boolean } = {
   const top = answer.sources[0];
   if (answer.flag === "unknown" && top)
     parts.push(`→ learned it? michi learned ${JSON.stringify(top.text.slice(0, 40))}`);
-  if (answer.flag === "none")
+  if (answer.flag === "none" && !answer.needsContext)
     parts.push(`→ add it as an unknown: michi unknown ${JSON.stringify(answer.question)}`);
   return parts.join("\n\n");
 }

@@ -78,6 +78,24 @@ describe("michi chat", () => {
     expect(await loggedQuestions()).toBe(0);
   });
 
+  it("offline, searches a vague follow-up with the previous question's topic", async () => {
+    const run = await chat(
+      "What is it used for?\ngVisorについて教えて\nそれはどういう時に使う?\nWhat is it used for?\n",
+    );
+    expect(run.code).toBe(0);
+    const answers = run.stdout.split(/^› /m).slice(1);
+    expect(answers).toHaveLength(5);
+    // Alone, the question names nothing: no flag, no item, and not logged as a question.
+    expect(answers[0]).toContain("needs more context");
+    expect(answers[0]).not.toMatch(/✅|🔺|❓|📝|michi unknown/);
+    // Each follow-up is answered from the gVisor item (line 78), not kata-containers (line 80).
+    for (const answer of answers.slice(1, 4)) {
+      expect(answer).toContain("gvisorは、ptrace or kvmでシステムコールをフック");
+      expect(answer).toMatch(/78行目|line 78/);
+    }
+    expect(await loggedQuestions()).toBe(3);
+  });
+
   describe("with an LLM", () => {
     let server: FakeOpenAI;
     beforeEach(async () => {
