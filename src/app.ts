@@ -43,6 +43,8 @@ export interface AskOptions {
   readonly skipIngest?: boolean;
   /** Earlier turns of a conversation: with an LLM, a follow-up is condensed into a standalone question. */
   readonly history?: readonly Turn[];
+  /** Progress of the ingest before the answer (a large or first ingest takes a while). */
+  readonly onIngestProgress?: (progress: IngestProgress) => void;
 }
 
 export interface IngestRunOptions {
@@ -356,14 +358,18 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
    * The ingest before an answer. A remote embedder gets the answer's deadline; when it fails,
    * the answer comes from the last committed index (if there is one) with a notice.
    */
-  const ingestBeforeAnswer = async (deadline: Deadline): Promise<string[]> => {
+  const ingestBeforeAnswer = async (
+    deadline: Deadline,
+    onProgress?: (progress: IngestProgress) => void,
+  ): Promise<string[]> => {
+    const progress = onProgress ? { onProgress } : {};
     if (config.embeddings !== "openai" || deps.embedder) {
-      await runIngest();
+      await runIngest(progress);
       return [];
     }
     const failures = { error: null as unknown };
     try {
-      await runIngest({ signal: deadline.signal, failures });
+      await runIngest({ signal: deadline.signal, failures, ...progress });
       return [];
     } catch (error) {
       if (failures.error === null || (await freshStore()).chunkCount() === 0) throw error;
@@ -389,7 +395,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     search,
     async ask(question, options = {}) {
       const deadline = createDeadline(config.answerDeadlineMs);
-      const notices = options.skipIngest ? [] : await ingestBeforeAnswer(deadline);
+      const notices = options.skipIngest
+        ? []
+        : await ingestBeforeAnswer(deadline, options.onIngestProgress);
       const history = options.history ?? [];
       const query = followUpQuery(question, history, { rewrites: config.chat !== null });
       if (query === null) return needsContextAnswer(question, notices);

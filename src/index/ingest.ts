@@ -81,11 +81,20 @@ export interface ParsedNote {
   readonly items: readonly ItemState[];
 }
 
+/**
+ * Where an ingest is, for a progress display: `scan` (files listed), `read` (bytes of notes
+ * read and parsed; `file` is the note being read), `embed` (chunks embedded), `index` (chunks
+ * inserted into the vector graph), `commit` (the index being written; `total` chunks).
+ */
 export interface IngestProgress {
-  readonly phase: "scan" | "embed";
+  readonly phase: "scan" | "read" | "embed" | "index" | "commit";
   readonly done: number;
   readonly total: number;
+  readonly file?: string;
 }
+
+/** Chunks inserted between two `index` progress events. */
+const INDEX_PROGRESS_EVERY = 512;
 
 export interface IngestOptions {
   readonly notesDir: string;
@@ -168,10 +177,15 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const streaming = deletedFiles.length === 0 && candidates.every((f) => !stored.has(f.file));
   const local = streaming && embedder instanceof LocalEmbeddings ? embedder : null;
   const bytes = candidates.reduce((sum, f) => sum + f.size, 0);
-  const reads = readFiles(candidates, {
-    workers: options.workers ?? chooseWorkers(bytes, streaming),
-    embedder: local,
-  });
+  const reads = announceReads(
+    candidates,
+    bytes,
+    readFiles(candidates, {
+      workers: options.workers ?? chooseWorkers(bytes, streaming),
+      embedder: local,
+    }),
+    options.onProgress,
+  );
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const upserts: { chunk: Chunk; label: number }[] = [];
   const changes: StatusChange[] = [];
@@ -221,6 +235,10 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     });
     if (!streaming) continue;
     const dims = result.vectors ? result.vectors.length / Math.max(1, result.chunks.length) : 0;
+    // Chunks are only known once read: extrapolate from the bytes read so far.
+    const expected = (chunks: number, read: number) =>
+      Math.max(chunks, Math.round((chunks * bytes) / Math.max(1, read)));
+    const indexTotal = expected(streamed + result.chunks.length, bytesRead + noteFile.size);
     for (const [i, chunk] of result.chunks.entries()) {
       if (i % 1024 === 1023) await stopPoint(); // one large note's graph inserts
       textAdded.push(chunk);
@@ -228,6 +246,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       if (result.vectors) {
         const vector = vectorAt(result.vectors, i, dims);
         upserts.push({ chunk, label: store.addVector(vector, chunk.embedHash) });
+        // Inserting a large note's chunks into the graph takes a while: say how far it is.
+        if ((i + 1) % INDEX_PROGRESS_EVERY === 0)
+          options.onProgress?.({ phase: "index", done: streamed + i + 1, total: indexTotal });
       } else {
         pending.push(chunk);
       }
@@ -236,10 +257,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     if (pending.length >= batchSize) await insertPending();
     bytesRead += noteFile.size;
     options.onProgress?.({
-      phase: "embed",
+      phase: result.vectors ? "index" : "embed",
       done: streamed,
-      // Chunks are only known once read: extrapolate from the bytes read so far.
-      total: Math.max(streamed, Math.round((streamed * bytes) / Math.max(1, bytesRead))),
+      total: expected(streamed, bytesRead),
     });
   }
   if (pending.length > 0) await insertPending();
@@ -325,6 +345,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   await stopPoint();
   options.signal?.throwIfAborted();
   if (changed.length > 0 || deletedFiles.length > 0 || touched.length > 0 || store.rebuiltBecause) {
+    options.onProgress?.({ phase: "commit", done: 0, total: upserts.length });
     store.commit({
       upsertChunks: upserts,
       removeChunkIds: removedIds,
@@ -355,6 +376,31 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       notes: itemDeltasOf(changed, deletedFiles, stored, oldByFile, oldStates, unchanged),
     },
   };
+}
+
+/**
+ * `reads`, with a `read` progress event before each note is awaited: a large note takes seconds
+ * to read and parse, and the display should say so from the start, not after it.
+ */
+async function* announceReads<T>(
+  files: readonly NoteFile[],
+  bytes: number,
+  reads: AsyncGenerator<T>,
+  onProgress: ((progress: IngestProgress) => void) | undefined,
+): AsyncGenerator<T> {
+  let done = 0;
+  try {
+    for (const file of files) {
+      onProgress?.({ phase: "read", done, total: bytes, file: file.file });
+      const next = await reads.next();
+      if (next.done) return;
+      done += file.size;
+      yield next.value;
+    }
+  } finally {
+    // Finishes `reads` (its workers stop) however the consumer leaves.
+    await reads.return(undefined);
+  }
 }
 
 /** See `NoteItemsDelta`; notes that were or are unreadable get none. */

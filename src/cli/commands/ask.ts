@@ -4,6 +4,7 @@ import { MichiError } from "../../errors.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { indexNotices, reportNotices } from "../ingest-notices.js";
+import { createIngestProgress } from "../progress.js";
 import { answerJson, renderAnswer } from "../render.js";
 
 interface AskOptions {
@@ -28,7 +29,10 @@ export function registerAsk(program: Command, ctx: CliContext): void {
       // get it on stderr, JSON readers in each answer's notices.
       let notices: string[] | null = null;
       const print = async (question: string, skipIngest: boolean) => {
-        const answer = await app.ask(question, { k, skipIngest });
+        const progress = createIngestProgress(ctx.io.stderr);
+        const answer = await app
+          .ask(question, { k, skipIngest, onIngestProgress: progress.onProgress })
+          .finally(() => progress.stop());
         if (notices === null) {
           notices = await indexNotices(app, notesDir);
           if (!options.json) reportNotices(ctx, notices);
@@ -44,7 +48,8 @@ export function registerAsk(program: Command, ctx: CliContext): void {
       if (question !== "") return print(question, false);
       if (ctx.io.stdin.isTTY)
         throw new MichiError('ask: give a question, e.g. michi ask "DaemonSetって何?"');
-      await app.ingest();
+      const progress = createIngestProgress(ctx.io.stderr);
+      await app.ingest({ onProgress: progress.onProgress }).finally(() => progress.stop());
       let first = true;
       for await (const line of createInterface({
         input: ctx.io.stdin,

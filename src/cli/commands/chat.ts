@@ -7,6 +7,7 @@ import { classifyChatInput } from "../chat-input.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { indexNotices, reportNotices } from "../ingest-notices.js";
+import { createIngestProgress } from "../progress.js";
 import { renderAnswer } from "../render.js";
 import { createLearningChat, LEARNING_CHAT_HELP } from "./learned.js";
 
@@ -26,7 +27,10 @@ ${LEARNING_CHAT_HELP}`;
 export async function runChat(ctx: CliContext): Promise<void> {
   const { stdout, stdin } = ctx.io;
   const app = ctx.app();
-  const summary = await app.ingest();
+  const progress = createIngestProgress(ctx.io.stderr);
+  const summary = await app
+    .ingest({ onProgress: progress.onProgress })
+    .finally(() => progress.stop());
   reportNotices(ctx, await indexNotices(app, ctx.config().notesDir));
   const { known, partial, unknown, unmarked } = summary.items;
   writeLine(
