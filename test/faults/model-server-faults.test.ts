@@ -92,7 +92,14 @@ describe("OpenAI embeddings server faults during ask", () => {
 describe("the embedding fallback in the log", () => {
   it("logs each retry and the keyword-search fallback, without the key", async () => {
     const KEY = "sk-test-EMBED-LOG-SECRET-7777";
-    const env = { ...embeddingEnv(), OPENAI_API_KEY: KEY };
+    // Roomy limits: this test is about what is logged, and a loaded machine must not turn the
+    // immediate 503 into a timeout before the first attempt is logged.
+    const env = {
+      ...embeddingEnv(),
+      OPENAI_API_KEY: KEY,
+      MICHI_LLM_TIMEOUT: "15",
+      MICHI_ANSWER_DEADLINE: "60",
+    };
     expect((await runChild(["ingest"], { cwd: ws.dir, env })).code).toBe(0);
     server.setMode({ kind: "error", status: 503, message: `down for ${KEY}` });
     const lines: Record<string, unknown>[] = [];
