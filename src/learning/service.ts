@@ -208,16 +208,18 @@ export function createLearning(deps: LearningDeps): Learning {
   const history = (): Promise<History> => deps.history();
   const absolute = (file: string) => path.join(config.notesDir, ...file.split("/"));
 
+  /** Ranked candidates among items of the given statuses (the target status included). */
   const findCandidates = async (
     topic: string,
-    allowed: ReadonlySet<Status>,
+    to: MarkedStatus,
+    statuses: ReadonlySet<Status>,
   ): Promise<Candidate[]> => {
     const store = await deps.store();
-    const literal = findLiteralMatches(store, topic, allowed);
+    const literal = findLiteralMatches(store, topic, statuses);
     const retrieved = (await deps.search(topic, SEARCH_DEPTH)).filter(
-      (s) => s.kind === "item" && allowed.has(s.status),
+      (s) => s.kind === "item" && statuses.has(s.status),
     );
-    return rankCandidates(topic, literal, retrieved);
+    return rankCandidates(topic, literal, retrieved, to);
   };
 
   /**
@@ -296,10 +298,14 @@ export function createLearning(deps: LearningDeps): Learning {
     }
   };
 
+  /**
+   * `learned` / `mark`: the item the topic names, among items of `statuses`. Writes only on a
+   * clear match or an explicit pick from the very list an ambiguous outcome shows.
+   */
   const changeStatus = async (
     topic: string,
     to: MarkedStatus,
-    allowed: ReadonlySet<Status>,
+    statuses: ReadonlySet<Status>,
     options: StatusChangeOptions,
   ): Promise<StatusChangeOutcome> => {
     const clean = topic.trim();
@@ -308,7 +314,7 @@ export function createLearning(deps: LearningDeps): Learning {
     if (note === "") return { kind: "empty-note" };
     // Fresh index first: hand edits made since the last run are recorded as edits, not ours.
     await deps.ingest({});
-    const candidates = await findCandidates(clean, allowed);
+    const candidates = await findCandidates(clean, to, statuses);
     if (candidates.length === 0) return { kind: "none", topic: clean, id: null };
     if (options.pick !== undefined) {
       const picked = candidates[options.pick - 1];
@@ -317,9 +323,15 @@ export function createLearning(deps: LearningDeps): Learning {
       }
       return editItem(picked, to, note);
     }
-    const decision = decideMatch(candidates);
-    if (decision.kind === "clear") return editItem(decision.best, to, note);
-    return { kind: "ambiguous", topic: clean, to, candidates };
+    const decision = decideMatch(candidates, to);
+    switch (decision.kind) {
+      case "clear":
+        return editItem(decision.best, to, note);
+      case "already":
+        return { kind: "already", item: toItemRef(decision.best), to };
+      default:
+        return { kind: "ambiguous", topic: clean, to, candidates };
+    }
   };
 
   return {
@@ -347,15 +359,15 @@ export function createLearning(deps: LearningDeps): Learning {
       if (ref === undefined) return { kind: "none", topic: null, id };
       return editItem(ref, to, note);
     },
+    // Known items are candidates too, so a topic naming a known item says "already known"
+    // instead of falling through to a weaker match; unmarked ones only for `mark`.
     learned: (topic, options = {}) =>
-      changeStatus(topic, "known", new Set<Status>(["unknown", "partial"]), options),
+      changeStatus(topic, "known", new Set<Status>(["unknown", "partial", "known"]), options),
     mark: (topic, to, options = {}) =>
       changeStatus(
         topic,
         to,
-        new Set<Status>(
-          ["known", "partial", "unknown", "unmarked"].filter((s) => s !== to) as Status[],
-        ),
+        new Set<Status>(["known", "partial", "unknown", "unmarked"]),
         options,
       ),
     async unknown(topic, options = {}) {
@@ -366,8 +378,15 @@ export function createLearning(deps: LearningDeps): Learning {
       const existing = findExistingItem(store, clean, ["unknown", "partial"]);
       if (existing !== undefined) return { kind: "exists", item: toItemRef(existing) };
       if (options.force !== true) {
-        const known = findExistingItem(store, clean, ["known"]);
-        if (known !== undefined) return { kind: "contradicts", item: toItemRef(known) };
+        // A topic that names known items (and no open one) contradicts the notes.
+        const marked = new Set<Status>(["known", "partial", "unknown"]);
+        const decision = decideMatch(
+          rankCandidates(clean, findLiteralMatches(store, clean, marked), [], "known"),
+          "known",
+        );
+        if (decision.kind === "already") {
+          return { kind: "contradicts", item: toItemRef(decision.best) };
+        }
       }
       const date = formatLocalDate(deps.now(), timeZone);
       let added: ItemRef | undefined;

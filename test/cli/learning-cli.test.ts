@@ -87,6 +87,34 @@ describe("michi learned", () => {
     expect(readFileSync(notePath()).equals(before)).toBe(true);
   });
 
+  it('says "DaemonSet" is already known, line 34, and changes no byte', async () => {
+    const before = readFileSync(notePath());
+    for (const args of [
+      ["learned", "DaemonSet"],
+      ["mark", "DaemonSet", "--status", "known"],
+    ]) {
+      const run = await michi(...args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        "already known: line 34, DaemonSetは各ノードに1つずつPodを配置するという認識",
+      );
+      expect(readFileSync(notePath()).equals(before)).toBe(true);
+    }
+  });
+
+  it("mark --status partial --pick 1 on an already partial item says so and changes nothing", async () => {
+    const before = readFileSync(notePath());
+    for (const args of [
+      ["mark", "Pod作成時", "--status", "partial"],
+      ["mark", "Pod作成時", "--status", "partial", "--pick", "1"],
+    ]) {
+      const run = await michi(...args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("already partial: line 28");
+    }
+    expect(readFileSync(notePath()).equals(before)).toBe(true);
+  });
+
   it("says when nothing matches and exits 1", async () => {
     const before = readFileSync(notePath());
     const run = await michi("learned", "Helmチャート");
@@ -226,7 +254,7 @@ describe("learning commands in the terminal chat", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"Pod" does not name one item clearly');
     expect(run.stdout).toContain("(/pick N to choose)");
-    expect(run.stdout).toMatch(/Pod.*: (unknown|partial) → known/);
+    expect(run.stdout).toMatch(/Pod作成時.*: partial → known/);
     expect(run.stdout).toContain("history: 1 events");
   });
 });

@@ -160,14 +160,54 @@ describe("learned", () => {
     expect(outcome.kind).toBe("ambiguous");
     if (outcome.kind !== "ambiguous") return;
     expect(outcome.candidates.length).toBeGreaterThanOrEqual(3);
-    expect(outcome.candidates.every((c) => c.status === "unknown" || c.status === "partial")).toBe(
-      true,
-    );
+    expect(outcome.candidates.every((c) => c.text.includes("Pod"))).toBe(true);
+    // The items still to learn come first among those that name Pod.
+    expect(outcome.candidates.slice(0, 3).map((c) => [c.line, c.status])).toEqual([
+      [28, "partial"],
+      [30, "partial"],
+      [27, "known"],
+    ]);
     expect(readNoteText()).toBe(before);
     expect(await allEvents()).toEqual([]);
 
     const picked = await app.learned("Pod", { pick: 2 });
     expect(picked).toMatchObject({ kind: "changed", item: { id: outcome.candidates[1]?.id } });
+    expect(readNoteText()).toBe(before.replace("- △ Podを管理する", "- O Podを管理する"));
+  });
+
+  it("says already for a pick at the target status, writing nothing (not another item)", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    const listed = await app.mark("Pod作成時", "partial");
+    expect(listed).toMatchObject({ kind: "already", item: { line: 28 } });
+    const picked = await app.mark("Pod作成時", "partial", { pick: 1 });
+    expect(picked).toMatchObject({ kind: "already", item: { line: 28 }, to: "partial" });
+    expect(readNoteText()).toBe(before);
+    expect(await allEvents()).toEqual([]);
+  });
+
+  it('says "DaemonSet" is already known (line 34) and changes no byte, for learned and mark', async () => {
+    await app.ingest();
+    const before = readFileSync(notePath());
+    for (const outcome of [await app.learned("DaemonSet"), await app.mark("DaemonSet", "known")]) {
+      expect(outcome).toMatchObject({
+        kind: "already",
+        to: "known",
+        item: { line: 34, status: "known", file: NOTE },
+      });
+    }
+    expect(readFileSync(notePath()).equals(before)).toBe(true);
+    expect(await allEvents()).toEqual([]);
+  });
+
+  it("says an already partial item is already partial", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    expect(await app.mark("Pod作成時", "partial")).toMatchObject({
+      kind: "already",
+      item: { line: 28, status: "partial" },
+    });
+    expect(readNoteText()).toBe(before);
   });
 
   it("says so when nothing matches, and changes nothing", async () => {
@@ -414,7 +454,13 @@ describe("unknown", () => {
       kind: "contradicts",
       item: { line: 34, status: "known", file: NOTE },
     });
+    expect(await app.unknown("ＤａｅｍｏｎＳｅｔ")).toMatchObject({
+      kind: "contradicts",
+      item: { line: 34 },
+    });
     expect(existsSync(path.join(ws.notes, "inbox.md"))).toBe(false);
+    // Pod names open items too: nothing contradicts adding it.
+    expect(await app.unknown("Pod")).toMatchObject({ kind: "added" });
     expect(await app.unknown(known, { force: true })).toMatchObject({
       kind: "added",
       item: { file: "inbox.md", text: known },
