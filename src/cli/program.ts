@@ -3,20 +3,39 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { isMichiError } from "../errors.js";
 import { toUserError } from "../fs-errors.js";
-import { registerAsk } from "./commands/ask.js";
-import { registerBot, runBot } from "./commands/bot.js";
-import { registerChat, runChat } from "./commands/chat.js";
-import { registerDigest } from "./commands/digest.js";
-import { registerEval } from "./commands/eval.js";
-import { registerFeedback } from "./commands/feedback.js";
-import { registerIngest } from "./commands/ingest.js";
-import { registerLearned } from "./commands/learned.js";
-import { registerMark } from "./commands/mark.js";
-import { registerStatus } from "./commands/status.js";
-import { registerUndo } from "./commands/undo.js";
-import { registerUnknown } from "./commands/unknown.js";
+import type { Command as CliCommand } from "./command.js";
+import { ask } from "./commands/ask.js";
+import { bot } from "./commands/bot.js";
+import { chat } from "./commands/chat.js";
+import { digest } from "./commands/digest.js";
+import { evalCommand } from "./commands/eval.js";
+import { feedback } from "./commands/feedback.js";
+import { ingest } from "./commands/ingest.js";
+import { learned } from "./commands/learned.js";
+import { mark } from "./commands/mark.js";
+import { start } from "./commands/start.js";
+import { statusCommand } from "./commands/status.js";
+import { undo } from "./commands/undo.js";
+import { unknown } from "./commands/unknown.js";
 import { type CliIO, createContext, type GlobalOptions, writeLine } from "./context.js";
 import { listenForInterrupts } from "./interrupts.js";
+
+/** Every subcommand, in the order `michi --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [
+  ingest,
+  ask,
+  chat,
+  evalCommand,
+  learned,
+  mark,
+  unknown,
+  undo,
+  digest,
+  statusCommand,
+  feedback,
+  bot,
+  start,
+];
 
 export function buildProgram(io: CliIO, signal?: AbortSignal): Command {
   const program = new Command("michi")
@@ -31,25 +50,7 @@ export function buildProgram(io: CliIO, signal?: AbortSignal): Command {
     })
     .exitOverride();
   const ctx = createContext(io, () => program.opts<GlobalOptions>(), signal);
-  registerIngest(program, ctx);
-  registerAsk(program, ctx);
-  registerChat(program, ctx);
-  registerEval(program, ctx);
-  registerLearned(program, ctx);
-  registerMark(program, ctx);
-  registerUnknown(program, ctx);
-  registerUndo(program, ctx);
-  registerDigest(program, ctx);
-  registerStatus(program, ctx);
-  registerFeedback(program, ctx);
-  registerBot(program, ctx);
-  program
-    .command("start")
-    .description("run the Discord bot when DISCORD_TOKEN is set, else the terminal chat")
-    .action(async () => {
-      if (ctx.config().discord.token) await runBot(ctx);
-      else await runChat(ctx);
-    });
+  for (const command of COMMANDS) command.register(program, ctx);
   return program;
 }
 

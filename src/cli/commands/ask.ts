@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { MichiError } from "../../errors.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { indexNotices, reportNotices } from "../ingest-notices.js";
@@ -64,3 +65,5 @@ export function registerAsk(program: Command, ctx: CliContext): void {
       }
     });
 }
+
+export const ask = { name: "ask", register: registerAsk } satisfies CliCommand;

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { createApp } from "../../app.js";
 import { requireDiscord } from "../../config.js";
 import { createLogger } from "../../logger.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
@@ -68,3 +69,5 @@ export function registerBot(program: Command, ctx: CliContext): void {
       writeLine(ctx.io.stdout, inviteUrl(clientId));
     });
 }
+
+export const bot = { name: "bot", register: registerBot } satisfies CliCommand;

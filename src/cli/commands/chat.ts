@@ -4,12 +4,13 @@ import type { Command } from "commander";
 import { createChatHistory } from "../../ask/turns.js";
 import { isMichiError } from "../../errors.js";
 import { classifyChatInput } from "../chat-input.js";
+import { createLearningChat, LEARNING_CHAT_HELP } from "../chat-learning.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { indexNotices, reportNotices } from "../ingest-notices.js";
 import { createIngestProgress } from "../progress.js";
 import { renderAnswer } from "../render.js";
-import { createLearningChat, LEARNING_CHAT_HELP } from "./learned.js";
 
 /** Turns of conversation kept for follow-up questions. */
 const HISTORY_TURNS = 4;
@@ -88,3 +89,5 @@ export function registerChat(program: Command, ctx: CliContext): void {
     .description("chat with your notes in the terminal")
     .action(() => runChat(ctx));
 }
+
+export const chat = { name: "chat", register: registerChat } satisfies CliCommand;

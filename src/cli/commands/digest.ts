@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { MichiError } from "../../errors.js";
 import { renderDigest } from "../../learning/render.js";
 import { parseSince } from "../../learning/time.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
@@ -45,3 +46,5 @@ export function registerDigest(program: Command, ctx: CliContext): void {
       }
     });
 }
+
+export const digest = { name: "digest", register: registerDigest } satisfies CliCommand;

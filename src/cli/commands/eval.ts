@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { type EvalFigures, type EvalReport, evaluate, parseEvalFile } from "../../ask/evaluate.js";
 import { MichiError } from "../../errors.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
@@ -97,3 +98,5 @@ export function formatEvalReport(report: EvalReport, baseline?: EvalReport): str
   }
   return out;
 }
+
+export const evalCommand = { name: "eval", register: registerEval } satisfies CliCommand;

@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { FLAG_ICONS } from "../../ask/index.js";
 import { MichiError } from "../../errors.js";
 import { openFeedback, type VotedAnswer } from "../../learning/feedback.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
@@ -60,3 +61,5 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       }
     });
 }
+
+export const feedback = { name: "feedback", register: registerFeedback } satisfies CliCommand;

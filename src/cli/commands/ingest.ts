@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { indexNotices, reportNotices } from "../ingest-notices.js";
@@ -24,3 +25,5 @@ export function registerIngest(program: Command, ctx: CliContext): void {
       reportNotices(ctx, await indexNotices(ctx.app(), ctx.config().notesDir));
     });
 }
+
+export const ingest = { name: "ingest", register: registerIngest } satisfies CliCommand;

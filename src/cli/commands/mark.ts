@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { MichiError } from "../../errors.js";
 import type { MarkedStatus } from "../../notes/edit.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
-import { runStatusChange } from "./learned.js";
+import { runStatusChange } from "../status-change.js";
 
 const STATUSES: readonly MarkedStatus[] = ["known", "partial", "unknown"];
 
@@ -31,3 +32,5 @@ export function registerMark(program: Command, ctx: CliContext): void {
       );
     });
 }
+
+export const mark = { name: "mark", register: registerMark } satisfies CliCommand;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { renderStatusReport } from "../../learning/render.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
@@ -13,3 +14,5 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       writeLine(ctx.io.stdout, options.json ? JSON.stringify(report) : renderStatusReport(report));
     });
 }
+
+export const statusCommand = { name: "status", register: registerStatus } satisfies CliCommand;

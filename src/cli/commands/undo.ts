@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { UndoOutcome } from "../../learning/service.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
@@ -40,3 +41,5 @@ function renderUndo(outcome: UndoOutcome): string {
     lines.push(`   ${e.text}: ${e.from ?? "new"} → ${e.to ?? "gone"}`);
   return lines.join("\n");
 }
+
+export const undo = { name: "undo", register: registerUndo } satisfies CliCommand;

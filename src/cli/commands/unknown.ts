@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { MichiError } from "../../errors.js";
+import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { renderUnknownOutcome } from "../learning-outcomes.js";
@@ -29,3 +30,5 @@ export function registerUnknown(program: Command, ctx: CliContext): void {
       if (!ok) ctx.fail(1);
     });
 }
+
+export const unknown = { name: "unknown", register: registerUnknown } satisfies CliCommand;

@@ -1,0 +1,113 @@
+/** The learning `/`-commands of the terminal chat (`/learned`, `/mark`, `/pick`, …). */
+
+import type { Candidate } from "../learning/match.js";
+import { renderDigest, renderStatusReport } from "../learning/render.js";
+import type { StatusChangeOutcome } from "../learning/service.js";
+import { parseSince } from "../learning/time.js";
+import type { MarkedStatus } from "../notes/edit.js";
+import type { CliContext } from "./context.js";
+import {
+  type PickWording,
+  renderStatusChange,
+  renderUnknownOutcome,
+  throwOnInputError,
+} from "./learning-outcomes.js";
+import { parsePick } from "./status-change.js";
+
+/** Help lines of the learning commands in the terminal chat. */
+export const LEARNING_CHAT_HELP = `  /learned TOPIC [--note TEXT]   mark the item TOPIC means as known
+  /mark TOPIC --status S         set its status (known, partial, unknown)
+  /pick N                        choose candidate N after an ambiguous /learned or /mark
+  /unknown TOPIC                 add TOPIC to inbox.md as an unknown
+  /digest [--since DATE]         what you learned in the last 7 days, and the gaps
+  /status                        counts, last ingest, index size, warnings`;
+
+/**
+ * The learning `/`-commands of the terminal chat. `handle` returns the reply, or null when the
+ * line is not one of them. An ambiguous topic is remembered, so `/pick N` can settle it.
+ */
+export function createLearningChat(ctx: CliContext) {
+  /** The last ambiguous outcome's list and what it was for, so `/pick N` takes from it. */
+  let last: { candidates: readonly Candidate[]; to: MarkedStatus; note?: string } | null = null;
+  const app = () => ctx.app();
+  const wording = (command: string): PickWording => ({
+    option: "/pick",
+    hint: () => "(/pick N to choose)",
+    example: `/${command} Deployment`,
+  });
+
+  const report = (outcome: StatusChangeOutcome, command: string, note?: string) => {
+    const w = wording(command);
+    throwOnInputError(outcome, w);
+    last =
+      outcome.kind === "ambiguous"
+        ? { candidates: outcome.candidates, to: outcome.to, ...(note ? { note } : {}) }
+        : null;
+    return renderStatusChange(outcome, w);
+  };
+
+  return {
+    async handle(input: string): Promise<string | null> {
+      const match = /^\/(learned|mark|pick|unknown|digest|status)(?:\s+([\s\S]*))?$/.exec(
+        input.trim(),
+      );
+      if (match === null) return null;
+      const [, command = "", rest = ""] = match;
+      const { text, flags } = splitFlags(rest);
+      switch (command) {
+        case "learned": {
+          const note = flags.get("note");
+          const outcome = await app().learned(text, { note, pick: parsePick(flags.get("pick")) });
+          return report(outcome, command, note);
+        }
+        case "mark": {
+          const to = flags.get("status");
+          if (to !== "known" && to !== "partial" && to !== "unknown") {
+            return "Usage: /mark TOPIC --status known|partial|unknown";
+          }
+          return report(
+            await app().mark(text, to, { pick: parsePick(flags.get("pick")) }),
+            command,
+          );
+        }
+        case "pick": {
+          if (last === null) return "Nothing to pick from: run /learned or /mark first.";
+          const n = Number(text);
+          const chosen = Number.isInteger(n) ? last.candidates[n - 1] : undefined;
+          if (chosen === undefined) return `/pick: choose 1 to ${last.candidates.length}.`;
+          const { to, note } = last;
+          return report(await app().setStatus(chosen.id, to, { note }), command);
+        }
+        case "unknown": {
+          const force = flags.has("force");
+          const outcome = await app().unknown(text, { force });
+          return renderUnknownOutcome(outcome, (t) => `/unknown ${t} --force`, text);
+        }
+        case "digest": {
+          const since = flags.get("since");
+          const timeZone = ctx.config().digest.timezone;
+          const digest = await app().digest({
+            since: since === undefined ? undefined : parseSince(since, timeZone),
+          });
+          return renderDigest(digest);
+        }
+        default:
+          return renderStatusReport(await app().status());
+      }
+    },
+  };
+}
+
+/** `TOPIC words --flag value --other value` → the topic and the flags. */
+function splitFlags(rest: string): { text: string; flags: Map<string, string> } {
+  const parts = rest.split(/\s--(?=[a-z]+(?:\s|$))/);
+  const flags = new Map<string, string>();
+  const head = rest.trimStart().startsWith("--") ? "" : (parts.shift() ?? "");
+  for (const part of parts) {
+    const clean = part.replace(/^--/, "");
+    const space = clean.search(/\s/);
+    if (space === -1) flags.set(clean, "");
+    else flags.set(clean.slice(0, space), clean.slice(space + 1).trim());
+  }
+  return { text: head.trim(), flags };
+}
