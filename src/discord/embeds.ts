@@ -15,6 +15,7 @@ import {
 } from "discord.js";
 import { type Answer, FLAG_ICONS, type Flag, type Source } from "../ask/index.js";
 import { detectLanguage, type Language } from "../ask/language.js";
+import { formatPlace } from "../learning/render.js";
 import type { Status } from "../notes/index.js";
 import { LIMITS, truncate } from "./limits.js";
 import { splitText } from "./split.js";
@@ -83,15 +84,6 @@ export const CUSTOM_IDS = {
   thumbsDown: (key: string) => `fb:down:${key}`,
   pick: (key: string) => `pick:${key}`,
 } as const;
-
-/** `note › section › sub:line`, the note relative to the notes folder. */
-export function formatPlace(item: {
-  file: string;
-  sectionPath: readonly string[];
-  line: number;
-}): string {
-  return `${[item.file, ...item.sectionPath].join(" › ")}:${item.line}`;
-}
 
 export function statusIcon(status: Status): string {
   return FLAG_ICONS[status];
