@@ -7,6 +7,7 @@
 import type Database from "better-sqlite3";
 import type { Answer, Flag } from "../ask/index.js";
 import type { Status } from "../notes/index.js";
+import { questionEntryOf } from "./history.js";
 
 export type Vote = "up" | "down";
 
@@ -72,18 +73,7 @@ function create(db: Database.Database): Feedback {
   };
   return {
     recordAnswer(key, answer, at) {
-      const primary = answer.flag === "none" ? undefined : answer.sources[0];
-      const shown: ShownAnswer = {
-        key,
-        at,
-        question: answer.question,
-        flag: answer.flag,
-        itemId: primary?.id ?? null,
-        file: primary?.file ?? null,
-        line: primary?.line ?? null,
-        text: primary?.text ?? null,
-        status: primary?.status ?? null,
-      };
+      const shown: ShownAnswer = { key, ...questionEntryOf(answer, at), flag: answer.flag };
       s.addAnswer.run({
         key,
         at: +at,

@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import type { Answer } from "../ask/index.js";
 import { MichiError } from "../errors.js";
 import { withFsErrors } from "../fs-errors.js";
 import { DB_FILE, rowToItemState } from "../index/store.js";
@@ -66,6 +67,21 @@ export interface QuestionEntry {
   readonly line: number | null;
   readonly text: string | null;
   readonly status: Status | null;
+}
+
+/** The log entry of an answer: its question, flag and primary source (none for a "none" answer). */
+export function questionEntryOf(answer: Answer, at: Date): QuestionEntry {
+  const primary = answer.flag === "none" ? undefined : answer.sources[0];
+  return {
+    at,
+    question: answer.question,
+    flag: answer.flag,
+    itemId: primary?.id ?? null,
+    file: primary?.file ?? null,
+    line: primary?.line ?? null,
+    text: primary?.text ?? null,
+    status: primary?.status ?? null,
+  };
 }
 
 export interface DigestPost {

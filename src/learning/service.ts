@@ -16,7 +16,7 @@ import type { MarkedStatus } from "../notes/edit.js";
 import type { NoteWarning, Status } from "../notes/index.js";
 import { renderProgressChart } from "./chart.js";
 import { buildDigest, type Digest, getDefaultPeriod, getWeeklyProgress } from "./digest.js";
-import type { DigestPost, History, LearningEvent } from "./history.js";
+import { type DigestPost, type History, type LearningEvent, questionEntryOf } from "./history.js";
 import { type ItemRef, toItemRef } from "./item-ref.js";
 import {
   type Candidate,
@@ -463,17 +463,7 @@ export function createLearning(deps: LearningDeps): Learning {
     },
     async logQuestion(answer) {
       if (!config.questionLog) return;
-      const primary = answer.flag === "none" ? undefined : answer.sources[0];
-      (await history()).logQuestion({
-        at: deps.now(),
-        question: answer.question,
-        flag: answer.flag,
-        itemId: primary?.id ?? null,
-        file: primary?.file ?? null,
-        line: primary?.line ?? null,
-        text: primary?.text ?? null,
-        status: primary?.status ?? null,
-      });
+      (await history()).logQuestion(questionEntryOf(answer, deps.now()));
     },
     async digest(options = {}) {
       if (options.ingest !== false) await deps.ingest({});
