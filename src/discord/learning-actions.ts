@@ -3,7 +3,11 @@
  * autocomplete choice or select-menu value is an item id), wording the outcome, and remembering
  * the choices a select menu or "Add anyway" button offers.
  */
-import type { RepliableInteraction } from "discord.js";
+import type {
+  AutocompleteInteraction,
+  RepliableInteraction,
+  SlashCommandStringOption,
+} from "discord.js";
 import type { StatusChangeOutcome, UnknownOutcome } from "../learning/service.js";
 import type { MarkedStatus } from "../notes/edit.js";
 import type { BotContext } from "./context.js";
@@ -88,4 +92,23 @@ export async function suggestChoices(
     const text = truncate(item.text.replace(/\s+/g, " "), LIMITS.choiceName - where.length - 6);
     return { name: truncate(`${icon} ${text} — ${where}`, LIMITS.choiceName), value: item.id };
   });
+}
+
+/** The `topic` option of `/learned` and `/mark`: an open item from autocomplete, or typed text. */
+export function topicOption(option: SlashCommandStringOption): SlashCommandStringOption {
+  return option
+    .setName("topic")
+    .setDescription("The item (pick from the list, or type a topic)")
+    .setDescriptionLocalizations({ ja: "項目(一覧から選ぶか、話題を入力)" })
+    .setRequired(true)
+    .setAutocomplete(true)
+    .setMaxLength(200);
+}
+
+/** Answers a `topic` autocomplete with the open items matching what was typed so far. */
+export async function respondWithSuggestions(
+  interaction: AutocompleteInteraction,
+  ctx: BotContext,
+): Promise<void> {
+  await interaction.respond(await suggestChoices(ctx, interaction.options.getFocused()));
 }

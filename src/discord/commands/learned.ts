@@ -9,8 +9,9 @@ import {
   changeStatus,
   deferPrivately,
   finish,
+  respondWithSuggestions,
   statusReply,
-  suggestChoices,
+  topicOption,
 } from "../learning-actions.js";
 
 export const learned = {
@@ -20,15 +21,7 @@ export const learned = {
     .setName("learned")
     .setDescription("Mark an unknown or partial item in your notes as learned (X → O)")
     .setDescriptionLocalizations({ ja: "ノートの未知(X)・一部(△)の項目を学んだ(O)にします" })
-    .addStringOption((o) =>
-      o
-        .setName("topic")
-        .setDescription("The item (pick from the list, or type a topic)")
-        .setDescriptionLocalizations({ ja: "項目(一覧から選ぶか、話題を入力)" })
-        .setRequired(true)
-        .setAutocomplete(true)
-        .setMaxLength(200),
-    )
+    .addStringOption(topicOption)
     .addStringOption((o) =>
       o
         .setName("note")
@@ -36,9 +29,7 @@ export const learned = {
         .setDescriptionLocalizations({ ja: "学んだこと(項目の下に追記)" })
         .setMaxLength(500),
     ),
-  async autocomplete(interaction, ctx) {
-    await interaction.respond(await suggestChoices(ctx, interaction.options.getFocused()));
-  },
+  autocomplete: respondWithSuggestions,
   async execute(interaction, ctx) {
     const topic = interaction.options.getString("topic", true);
     const note = interaction.options.getString("note") ?? undefined;

@@ -6,8 +6,9 @@ import {
   changeStatus,
   deferPrivately,
   finish,
+  respondWithSuggestions,
   statusReply,
-  suggestChoices,
+  topicOption,
 } from "../learning-actions.js";
 
 export const mark = {
@@ -17,15 +18,7 @@ export const mark = {
     .setName("mark")
     .setDescription("Set an item's status in your notes: known, partial or unknown")
     .setDescriptionLocalizations({ ja: "ノートの項目のステータスを変更します" })
-    .addStringOption((o) =>
-      o
-        .setName("topic")
-        .setDescription("The item (pick from the list, or type a topic)")
-        .setDescriptionLocalizations({ ja: "項目(一覧から選ぶか、話題を入力)" })
-        .setRequired(true)
-        .setAutocomplete(true)
-        .setMaxLength(200),
-    )
+    .addStringOption(topicOption)
     .addStringOption((o) =>
       o
         .setName("status")
@@ -38,9 +31,7 @@ export const mark = {
           { name: "❓ unknown", value: "unknown" },
         ),
     ),
-  async autocomplete(interaction, ctx) {
-    await interaction.respond(await suggestChoices(ctx, interaction.options.getFocused()));
-  },
+  autocomplete: respondWithSuggestions,
   async execute(interaction, ctx) {
     const topic = interaction.options.getString("topic", true);
     const to = interaction.options.getString("status", true) as MarkedStatus;
