@@ -46,21 +46,27 @@ function deadPid(): number {
 }
 
 /**
- * Runs the real command as a user the permission bits apply to: as root (who may write
- * anywhere) the child runs as `nobody`.
+ * Runs the real command where the permission bits apply. Root may write anywhere, so as root the
+ * child runs without the capabilities that override them (setpriv drops DAC override from its
+ * bounding set). It stays the owner of the checkout, which may be private (`mktemp -d` is 0700),
+ * so it can still load michi; running it as `nobody` could not.
  */
 function runAsUser(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const asRoot = process.getuid?.() === 0;
-  const child = spawn(
+  const command = [
     process.execPath,
-    ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/cli/main.ts"), ...args],
-    {
-      cwd: ws.dir,
-      env: { PATH: process.env.PATH, HOME: ws.dir },
-      stdio: ["ignore", "ignore", "pipe"],
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    },
-  );
+    "--import",
+    import.meta.resolve("tsx"),
+    path.join(ROOT, "src/cli/main.ts"),
+    ...args,
+  ];
+  const dropOverride = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"];
+  const [file, ...argv] = asRoot ? [...dropOverride, ...command] : command;
+  const child = spawn(file as string, argv, {
+    cwd: ws.dir,
+    env: { PATH: process.env.PATH, HOME: ws.dir },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();
