@@ -66,7 +66,7 @@ export async function runDevEval(
       await app.ingest();
       const michi = await evaluate(questions, (q) => app.search(q, K));
       const engine = await buildNoteBaseline(notesDir);
-      const miniSearch = await evaluate(questions, async (q) => engine.search(q, K));
+      const miniSearch = await evaluate(questions, async (_q, line) => engine.searchFor(line, K));
       rows.push(...rowsOf(set.questions, michi, miniSearch));
     } finally {
       app.close();

@@ -103,7 +103,8 @@ export function kindsOf(question: EvalQuestion): string[] {
 
 export type EvalSource = Pick<Source, "text" | "status" | "file">;
 
-export type RankedSearch = (question: string) => Promise<readonly EvalSource[]>;
+/** Sources for a question, best first; the eval line is passed too (a baseline may use its granularity). */
+export type RankedSearch = (question: string, line: EvalQuestion) => Promise<readonly EvalSource[]>;
 
 /**
  * 1-based rank of the expected source, or null. A question naming a note ranks by distinct
@@ -182,7 +183,7 @@ export async function evaluate(
   const outcomes: Outcome[] = [];
   const failures: EvalFailure[] = [];
   for (const question of questions) {
-    const sources = await search(question.q);
+    const sources = await search(question.q, question);
     const flag = flagFromSources(sources as Source[]);
     const rank = rankOf(question, sources);
     outcomes.push({ question, flag, rank });

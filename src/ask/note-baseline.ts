@@ -4,12 +4,17 @@
  * note, title and body as written, default search options. Japanese has no spaces, so words
  * come from `Intl.Segmenter`; Latin words stay whole. It has no notion of "nothing relevant":
  * only its hit figures mean anything.
+ *
+ * A question that expects an item rather than a note (`expect` without `note`) is asked of a
+ * second MiniSearch with one document per line of the notes: a whole note always "contains"
+ * the item, so judging an item-level question by whole notes would score the baseline on a
+ * question it never answered.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import MiniSearch from "minisearch";
 import { listNoteFiles } from "../notes/scan.js";
-import type { EvalSource } from "./evaluate.js";
+import type { EvalQuestion, EvalSource } from "./evaluate.js";
 
 const segmenter = new Intl.Segmenter("ja", { granularity: "word" });
 
@@ -31,6 +36,10 @@ interface NoteDoc {
 export interface NoteBaseline {
   /** Notes best first, at most `k`; each source is a whole note. */
   search(question: string, k: number): EvalSource[];
+  /** Lines of the notes best first, at most `k`; each source is one line. */
+  searchLines(question: string, k: number): EvalSource[];
+  /** What an eval line asks for: lines for an item-level line, notes otherwise. */
+  searchFor(line: Pick<EvalQuestion, "q" | "note" | "expect">, k: number): EvalSource[];
   readonly size: number;
 }
 
@@ -51,17 +60,44 @@ export async function buildNoteBaseline(notesDir: string): Promise<NoteBaseline>
   });
   engine.addAll(docs);
   const byId = new Map(docs.map((d) => [d.id, d]));
+  const lines = docs.flatMap((d) =>
+    d.text.split(/\r?\n/).flatMap((line, i) => {
+      const text = line.trim();
+      return text === "" ? [] : [{ id: `${d.id}:${i + 1}`, file: d.id, text }];
+    }),
+  );
+  const lineEngine = new MiniSearch<(typeof lines)[number]>({
+    fields: ["text"],
+    storeFields: ["file", "text"],
+    tokenize: segmentWords,
+    processTerm: (term) => term,
+  });
+  lineEngine.addAll(lines);
+  const search = (question: string, k: number): EvalSource[] =>
+    engine
+      .search(question)
+      .slice(0, k)
+      .map((hit) => ({
+        file: String(hit.id),
+        text: byId.get(String(hit.id))?.text ?? "",
+        status: "unmarked" as const,
+      }));
+  const searchLines = (question: string, k: number): EvalSource[] =>
+    lineEngine
+      .search(question)
+      .slice(0, k)
+      .map((hit) => ({
+        file: String(hit.file),
+        text: String(hit.text),
+        status: "unmarked" as const,
+      }));
   return {
     size: docs.length,
-    search(question, k) {
-      return engine
-        .search(question)
-        .slice(0, k)
-        .map((hit) => ({
-          file: String(hit.id),
-          text: byId.get(String(hit.id))?.text ?? "",
-          status: "unmarked" as const,
-        }));
-    },
+    search,
+    searchLines,
+    searchFor: (line, k) =>
+      line.note === undefined && line.expect !== undefined
+        ? searchLines(line.q, k)
+        : search(line.q, k),
   };
 }

@@ -103,4 +103,29 @@ describe("MiniSearch baseline over whole notes", () => {
     );
     expect(report.hit1).toBe(1);
   });
+
+  it("answers an item-level question with lines, not with a note that contains everything", async () => {
+    writeFileSync(
+      path.join(dir, "log.md"),
+      "# Log\n\n- O DaemonSet puts one Pod on every node\n- X Secrets hold passwords\n",
+    );
+    const engine = await buildNoteBaseline(dir);
+    const lines = engine.searchLines("which resource runs one Pod per node", 10);
+    expect(lines[0]).toMatchObject({
+      file: "log.md",
+      text: "- O DaemonSet puts one Pod on every node",
+    });
+    expect(lines.some((s) => s.text.includes("Secrets"))).toBe(false);
+    const questions = parseEvalFile(
+      [
+        '{"id":"item","q":"Where are passwords kept?","expect":"Secrets hold passwords"}',
+        '{"id":"item-missed","q":"nothing shares these words","expect":"Secrets hold passwords"}',
+        '{"id":"note","q":"nothing shares these words either","note":"log.md"}',
+      ].join("\n"),
+      "d.jsonl",
+    );
+    const report = await evaluate(questions, async (_q, line) => engine.searchFor(line, 10));
+    // The whole note would contain the expected item whatever was asked; lines do not.
+    expect(report.failures.map((f) => f.id).sort()).toEqual(["item-missed", "note"]);
+  });
 });

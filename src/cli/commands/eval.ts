@@ -32,7 +32,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
       if (options.baseline) {
         const { buildNoteBaseline } = await import("../../ask/note-baseline.js");
         const engine = await buildNoteBaseline(app.config.notesDir);
-        baseline = await evaluate(questions, async (q) => engine.search(q, k));
+        baseline = await evaluate(questions, async (_q, line) => engine.searchFor(line, k));
       }
       if (options.json) {
         const json = baseline ? { ...report, baseline: withoutFailures(baseline) } : report;
