@@ -42,6 +42,15 @@ export const DEFAULT_KEYWORD_OPTIONS: Required<KeywordIndexOptions> = {
   unseenEverydayWeight: 0.5,
 };
 
+/** Below this share of documents with Japanese words, the notes count as written without it. */
+const JAPANESE_VAULT_SHARE = 0.01;
+
+/** A term written in kana or kanji (the analyzer emits whole runs of one script). */
+function isJapaneseTerm(term: string): boolean {
+  const c = term.charCodeAt(0);
+  return c >= 0x3040 && c <= 0x9fff;
+}
+
 /** A posting packs the document number and its term frequency into one small integer. */
 const TF_BITS = 6;
 const TF_MAX = (1 << TF_BITS) - 1;
@@ -66,6 +75,9 @@ export class KeywordIndex {
   private docLen: number[] = [];
   /** Unique term ids of each live document, to decrement df on removal. */
   private docTerms: (Int32Array | null)[] = [];
+  /** Whether each document has Japanese words, and how many live ones do. */
+  private docJapanese: boolean[] = [];
+  private japaneseDocs = 0;
   private totalLen = 0;
   private dead = 0;
   private buffers: SearchBuffers | undefined;
@@ -105,6 +117,9 @@ export class KeywordIndex {
       this.df[tid] = (this.df[tid] ?? 0) + 1;
       unique[i++] = tid;
     }
+    const japanese = terms.some(isJapaneseTerm);
+    if (japanese) this.japaneseDocs++;
+    this.docJapanese.push(japanese);
     this.docIds.push(doc.id);
     this.docLen.push(terms.length);
     this.docTerms.push(unique);
@@ -123,6 +138,7 @@ export class KeywordIndex {
     this.docNumOf.delete(id);
     for (const tid of this.docTerms[num] ?? []) this.df[tid] = (this.df[tid] ?? 1) - 1;
     this.totalLen -= this.docLen[num] ?? 0;
+    if (this.docJapanese[num]) this.japaneseDocs--;
     this.docIds[num] = null;
     this.docTerms[num] = null;
     this.dead++;
@@ -217,7 +233,13 @@ export class KeywordIndex {
     const idfUnseen = this.idf(0, n);
     const groups = new Map<
       number,
-      { idf: number; seen: boolean; specific: boolean; members: { tid: number; w: number }[] }
+      {
+        idf: number;
+        seen: boolean;
+        specific: boolean;
+        japanese: boolean;
+        members: { tid: number; w: number }[];
+      }
     >();
     for (const q of qterms) {
       const tid = this.termIds.get(q.term);
@@ -226,9 +248,11 @@ export class KeywordIndex {
         idf: idfUnseen,
         seen: false,
         specific: false,
+        japanese: true,
         members: [],
       };
       if (q.kind === "written" && q.specific) group.specific = true;
+      if (!isJapaneseTerm(q.term)) group.japanese = false;
       if (df > 0 && tid !== undefined) {
         if (q.kind !== "piece") {
           group.idf = Math.min(group.idf, this.idf(df, n));
@@ -238,8 +262,12 @@ export class KeywordIndex {
       }
       groups.set(q.group, group);
     }
+    // Notes (almost) without Japanese cannot contain a Japanese word the glossary does not
+    // translate: such a word says nothing about whether the notes answer the question.
+    const japaneseless = this.japaneseDocs < n * JAPANESE_VAULT_SHARE;
     let totalIdf = 0;
     for (const g of groups.values()) {
+      if (!g.seen && g.japanese && japaneseless) g.idf = 0;
       if (!g.seen && !g.specific) g.idf *= this.unseenEverydayWeight;
       totalIdf += g.idf;
     }
@@ -272,6 +300,7 @@ export class KeywordIndex {
     const docIds: string[] = [];
     const docLen: number[] = [];
     const docTerms: Int32Array[] = [];
+    const docJapanese: boolean[] = [];
     this.docIds.forEach((id, num) => {
       if (id === null) return;
       renumber[num] = docIds.length;
@@ -279,6 +308,7 @@ export class KeywordIndex {
       docIds.push(id);
       docLen.push(this.docLen[num] ?? 0);
       docTerms.push(this.docTerms[num] ?? new Int32Array(0));
+      docJapanese.push(this.docJapanese[num] ?? false);
     });
     this.postings = this.postings.map((list) => {
       const kept: number[] = [];
@@ -291,6 +321,7 @@ export class KeywordIndex {
     this.docIds = docIds;
     this.docLen = docLen;
     this.docTerms = docTerms;
+    this.docJapanese = docJapanese;
     this.dead = 0;
   }
 }

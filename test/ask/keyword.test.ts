@@ -93,4 +93,34 @@ describe("KeywordIndex", () => {
     expect(a.search("containerd", 2)).toEqual(b.search("containerd", 2));
     expect(a.search("containerd", 2).map((h) => h.id)).toEqual(["a", "b"]);
   });
+
+  describe("a Japanese word the glossary cannot translate", () => {
+    const english = [
+      { id: "env", text: "Read an environment variable in Clojure with System/getenv" },
+      { id: "tmux", text: "Rename a tmux window from the command line" },
+    ];
+    // 鼻歌 (humming) is in no glossary: English notes cannot contain it.
+    const question = "Clojure 鼻歌";
+
+    it("says nothing about notes written without Japanese", () => {
+      const index = new KeywordIndex();
+      index.addAll(english);
+      expect(index.search(question, 1)[0]).toMatchObject({ id: "env", coverage: 1 });
+      expect(index.unseenShare(question)).toBe(0);
+    });
+
+    it("counts as missing once the notes do use Japanese", () => {
+      const index = new KeywordIndex();
+      index.addAll([...english, { id: "ja", text: "環境変数を読む" }]);
+      expect(index.search(question, 1)[0]?.coverage).toBeLessThan(1);
+      expect(index.unseenShare(question)).toBeGreaterThan(0);
+    });
+
+    it("forgets the notes' Japanese when the last Japanese note is removed", () => {
+      const index = new KeywordIndex();
+      index.addAll([...english, { id: "ja", text: "環境変数を読む" }]);
+      index.remove("ja");
+      expect(index.search(question, 1)[0]?.coverage).toBe(1);
+    });
+  });
 });
