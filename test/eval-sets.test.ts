@@ -33,6 +33,8 @@ interface EvalSet {
   readonly minTotal: number;
   /** Distinct top-level folders the expected notes must spread over. */
   readonly minFolders: number;
+  /** For a validation set: the development set over the same notes, which it must not repeat. */
+  readonly dev?: string;
 }
 
 const SETS: readonly EvalSet[] = [
@@ -59,6 +61,34 @@ const SETS: readonly EvalSet[] = [
     minimums: { paraphrase: 15, "cross-lingual": 15, none: 8 },
     minTotal: 40,
     minFolders: 0,
+  },
+  // Validation sets: written blind (without running michi), never used for tuning.
+  {
+    file: "eval/til-val.jsonl",
+    vault: "eval/vaults/til",
+    idPrefix: "til-v",
+    minimums: { paraphrase: 50, title: 15, "cross-lingual": 25, code: 10, none: 30 },
+    minTotal: 130,
+    minFolders: 40,
+    dev: "eval/til-dev.jsonl",
+  },
+  {
+    file: "eval/ja-val.jsonl",
+    vault: "eval/vaults/ja-notes",
+    idPrefix: "ja-v",
+    minimums: { paraphrase: 25, title: 8, "cross-lingual": 12, none: 15 },
+    minTotal: 60,
+    minFolders: 12,
+    dev: "eval/ja-dev.jsonl",
+  },
+  {
+    file: "eval/seed-val.jsonl",
+    vault: null,
+    idPrefix: "seed-v",
+    minimums: { paraphrase: 12, "cross-lingual": 12, none: 8 },
+    minTotal: 30,
+    minFolders: 0,
+    dev: "eval/seed-dev.jsonl",
   },
 ];
 
@@ -111,6 +141,18 @@ describe.each(SETS)("$file", (set) => {
       seen.add(key);
     }
   });
+
+  const dev = set.dev;
+  if (dev !== undefined) {
+    it("repeats no question of its development set", () => {
+      const devQuestions = new Set(readSet(dev).map((l) => l.q.trim().toLowerCase()));
+      const repeated = lines.filter((l) => devQuestions.has(l.q.trim().toLowerCase()));
+      expect(
+        repeated.map((l) => l.id),
+        `also in ${dev}`,
+      ).toEqual([]);
+    });
+  }
 
   it("meets its size and kind minimums", () => {
     expect(lines.length).toBeGreaterThanOrEqual(set.minTotal);
