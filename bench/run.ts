@@ -17,6 +17,7 @@
  * Usage: tsx bench/run.ts [--items 1000,10000,100000] [--notes DIR] [--json] [--out DIR]
  *        [--queries 200] [--cold-runs 5] [--seed 1] [--no-dev-eval]
  *        tsx bench/run.ts --eval      (the development eval only)
+ *        tsx bench/run.ts --none-curve  (false-none vs none-accuracy per dev set: none-curve.ts)
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -48,6 +49,7 @@ import {
 } from "./baseline.js";
 import { type DevEvalRow, formatDevEval, runDevEval } from "./dev-eval.js";
 import { editFraction, generateNotes } from "./generate.js";
+import { formatNoneCurve, runNoneCurve } from "./none-curve.js";
 import {
   type Cell,
   computePercentile,
@@ -991,6 +993,7 @@ async function main(argv: string[]): Promise<void> {
       "cold-runs": { type: "string" },
       seed: { type: "string" },
       eval: { type: "boolean", default: false },
+      "none-curve": { type: "boolean", default: false },
       "no-dev-eval": { type: "boolean", default: false },
       // Internal: one side of one size, in a child process.
       phase: { type: "string" },
@@ -1016,6 +1019,18 @@ async function main(argv: string[]): Promise<void> {
                 JSON.parse(await readFile(values["queries-file"] ?? "", "utf8")) as string[],
               );
     await writeFile(values.result, JSON.stringify(result));
+    return;
+  }
+  if (values["none-curve"]) {
+    const work = await mkdtemp(path.join(os.tmpdir(), "michi-none-curve-"));
+    try {
+      const points = await runNoneCurve(ROOT, work, (line) => process.stderr.write(`${line}\n`));
+      process.stdout.write(
+        values.json ? `${JSON.stringify(points, null, 2)}\n` : `${formatNoneCurve(points)}\n`,
+      );
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
     return;
   }
   if (values.eval) {

@@ -10,7 +10,12 @@ import { followUpQuery, needsContextAnswer } from "./ask/follow-up.js";
 import type { Answer, Answerer, AnswerOptions, Source } from "./ask/index.js";
 import { KeywordIndex } from "./ask/keyword.js";
 import { NoteIndex } from "./ask/note-index.js";
-import { retrieve } from "./ask/retrieve.js";
+import {
+  type NoneRule,
+  type NoteRetrievalOptions,
+  type RetrievalOptions,
+  retrieve,
+} from "./ask/retrieve.js";
 import type { Config } from "./config.js";
 import { createDeadline, type Deadline, formatSeconds } from "./deadline.js";
 import { MichiError } from "./errors.js";
@@ -65,8 +70,11 @@ export interface App
   readonly config: Config;
   ingest(options?: IngestRunOptions): Promise<IngestSummary>;
   ask(question: string, options?: AskOptions): Promise<Answer>;
-  /** Retrieval only: the ranked relevant sources for a question. */
-  search(question: string, k?: number): Promise<Source[]>;
+  /**
+   * Retrieval only: the ranked relevant sources for a question. `noneRule` replaces the none
+   * decision's thresholds (the calibration bench sweeps them).
+   */
+  search(question: string, k?: number, options?: SearchOptions): Promise<Source[]>;
   store(): Promise<Store>;
   /**
    * The learning history's own database (history.db): what must survive the index being
@@ -98,6 +106,10 @@ export interface AppDeps {
 }
 
 export const DEFAULT_K = 5;
+
+export interface SearchOptions {
+  readonly noneRule?: Partial<NoneRule>;
+}
 
 /** An ingest whose embedding calls end when `signal` aborts (the answer deadline). */
 interface BoundedIngestOptions extends IngestRunOptions {
@@ -304,16 +316,18 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     k: number,
     deadline?: Deadline,
     distinctNotes = true,
+    noneRule: Partial<NoneRule> = {},
   ): Promise<{ sources: Source[]; notices: string[] }> =>
-    retrieveFromIndex(question, k, deadline, distinctNotes).catch((error: unknown) => {
-      throw asStoreError(error, config.dataDir);
-    });
+    retrieveFromIndex(question, { ...noneRule, k, distinctNotes }, deadline).catch(
+      (error: unknown) => {
+        throw asStoreError(error, config.dataDir);
+      },
+    );
 
   const retrieveFromIndex = async (
     question: string,
-    k: number,
+    options: Partial<NoteRetrievalOptions & RetrievalOptions>,
     deadline?: Deadline,
-    distinctNotes = true,
   ): Promise<{ sources: Source[]; notices: string[] }> => {
     const s = await freshStore();
     const e = (await embedder()).embedder;
@@ -326,21 +340,21 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     const notices: string[] = [];
     let hits: Awaited<ReturnType<typeof retrieve>>;
     if (deadline === undefined || e instanceof LocalEmbeddings) {
-      hits = await retrieve(question, { embedder: e, ...deps }, { k, distinctNotes });
+      hits = await retrieve(question, { embedder: e, ...deps }, options);
     } else {
       const failures = { error: null as unknown };
       try {
         hits = await retrieve(
           question,
           { embedder: bounded(e, deadline.signal, failures), ...deps },
-          { k, distinctNotes },
+          options,
         );
       } catch (error) {
         if (failures.error === null) throw error;
         const notice = `embedding server unavailable: answered from keyword search (${describeFailure(failures.error, deadline)})`;
         logger.warn({ what: "embeddings" }, notice);
         notices.push(notice);
-        hits = await retrieve(question, { embedder: null, ...deps }, { k, distinctNotes });
+        hits = await retrieve(question, { embedder: null, ...deps }, options);
       }
     }
     const chunks = new Map(s.getChunks(hits.map((h) => h.id)).map((c) => [c.id, c]));
@@ -351,8 +365,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     return { sources, notices };
   };
 
-  const search = async (question: string, k = DEFAULT_K): Promise<Source[]> =>
-    (await retrieveSources(question, k)).sources;
+  const search = async (
+    question: string,
+    k = DEFAULT_K,
+    options: SearchOptions = {},
+  ): Promise<Source[]> =>
+    (await retrieveSources(question, k, undefined, true, options.noneRule)).sources;
 
   /**
    * The ingest before an answer. A remote embedder gets the answer's deadline; when it fails,

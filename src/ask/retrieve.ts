@@ -194,6 +194,12 @@ export interface NoteRetrievalOptions {
   readonly minFollowingScore: number;
 }
 
+/** The none decision's thresholds (and the floor of the notes listed once it answers). */
+export type NoneRule = Pick<
+  NoteRetrievalOptions,
+  "minNoteScore" | "unseenShare" | "unseenMinScore" | "minFollowingScore"
+>;
+
 export const DEFAULT_NOTE_OPTIONS: NoteRetrievalOptions = {
   distinctNotes: true,
   noteCandidates: 30,
