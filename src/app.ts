@@ -19,7 +19,7 @@ import {
 import type { Config } from "./config.js";
 import { createDeadline, type Deadline, formatSeconds } from "./deadline.js";
 import { MichiError } from "./errors.js";
-import { EMBED_TEXT_VERSION, keywordTextOf } from "./index/chunk.js";
+import { EMBED_TEXT_VERSION, keywordTextOf, noteLinksOfItem } from "./index/chunk.js";
 import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.js";
 import { LocalEmbeddings } from "./index/local-embeddings.js";
 import { type LockHolder, withIngestLock } from "./index/lock.js";
@@ -206,7 +206,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       keyword.notes.remove(id);
     }
     for (const chunk of changes.added) {
-      const indexed = { ...pickIndexed(chunk), text: keywordTextOf(chunk) };
+      const links = noteLinksOfItem(chunk);
+      const indexed = {
+        ...pickIndexed(chunk),
+        text: keywordTextOf(chunk),
+        ...(links.length > 0 ? { links } : {}),
+      };
       keyword.index.add(indexed);
       keyword.notes.add(indexed);
     }

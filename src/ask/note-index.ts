@@ -1,10 +1,13 @@
 /**
  * The note-level side of retrieval: which note each chunk belongs to, and a BM25 index with
- * one document per note (its path's folders, title, headings and every item), so a question
- * matching a note's title or a section heading finds the note even when no single item
- * repeats those words. Follows ingests chunk by chunk; a changed note's document is rebuilt
- * lazily before the next search.
+ * one document per note (its path's folders, title, headings, every item, and the anchor text
+ * of the links other notes make to it), so a question matching a note's title, a section
+ * heading or what an index note calls it finds the note even when no single item repeats
+ * those words. Follows ingests chunk by chunk; a changed note's document is rebuilt lazily
+ * before the next search.
  */
+import path from "node:path";
+import type { NoteLink } from "../index/pointer.js";
 import type { IndexedText } from "../index/store.js";
 import { type KeywordHit, KeywordIndex } from "./keyword.js";
 
@@ -13,6 +16,9 @@ interface NoteEntry {
   /** Chunk ids of the note in the order they were added (document order on a full build). */
   readonly ids: Set<string>;
 }
+
+/** The chunks whose links name a target key (a note path, or a wiki name). */
+type Inbound = Map<string, Set<string>>;
 
 export interface NoteHit extends Omit<KeywordHit, "id"> {
   readonly file: string;
@@ -23,6 +29,11 @@ export class NoteIndex {
   private readonly notes = new Map<string, NoteEntry>();
   private readonly dirty = new Set<string>();
   private readonly keyword = new KeywordIndex();
+  /** Chunks with links to other notes, by id. */
+  private readonly linking = new Map<string, IndexedText & { links: readonly NoteLink[] }>();
+  private readonly inbound: Inbound = new Map();
+  /** Notes by wiki name: lowercased file name without extension, and title. */
+  private readonly byName = new Map<string, Set<string>>();
 
   get size(): number {
     return this.notes.size;
@@ -35,10 +46,23 @@ export class NoteIndex {
     if (!note) {
       note = { title: chunk.title, ids: new Set() };
       this.notes.set(chunk.file, note);
+      this.nameNote(chunk.file, note.title, true);
+      this.touchLinksTo(chunk.file, note.title);
+    } else if (note.title !== chunk.title) {
+      this.nameNote(chunk.file, note.title, false);
+      this.touchLinksTo(chunk.file, note.title);
+      note.title = chunk.title;
+      this.nameNote(chunk.file, note.title, true);
+      this.touchLinksTo(chunk.file, note.title);
     }
-    note.title = chunk.title;
     note.ids.add(chunk.id);
     this.dirty.add(chunk.file);
+    if (chunk.links && chunk.links.length > 0) {
+      const linking = { ...chunk, links: chunk.links };
+      this.linking.set(chunk.id, linking);
+      for (const key of linkKeys(linking)) addTo(this.inbound, key, chunk.id);
+      this.touchTargets(linking);
+    }
   }
 
   addAll(chunks: Iterable<IndexedText>): void {
@@ -48,10 +72,20 @@ export class NoteIndex {
   remove(id: string): void {
     const chunk = this.chunks.get(id);
     if (!chunk) return;
+    const linking = this.linking.get(id);
+    if (linking) {
+      this.touchTargets(linking);
+      for (const key of linkKeys(linking)) deleteFrom(this.inbound, key, id);
+      this.linking.delete(id);
+    }
     this.chunks.delete(id);
     const note = this.notes.get(chunk.file);
     note?.ids.delete(id);
-    if (note && note.ids.size === 0) this.notes.delete(chunk.file);
+    if (note && note.ids.size === 0) {
+      this.notes.delete(chunk.file);
+      this.nameNote(chunk.file, note.title, false);
+      this.touchLinksTo(chunk.file, note.title);
+    }
     this.dirty.add(chunk.file);
   }
 
@@ -91,20 +125,165 @@ export class NoteIndex {
         this.keyword.remove(file);
         continue;
       }
-      this.keyword.add({ id: file, text: noteDocument(file, note, this.chunks) });
+      const anchors = this.anchorsOf(file, note.title);
+      this.keyword.add({ id: file, text: noteDocument(file, note, this.chunks, anchors) });
     }
     this.dirty.clear();
   }
+
+  /**
+   * The anchor text of the links to a note: each distinct wording once, so an index that
+   * lists every note, or a note linking to the same place ten times, adds a name, not weight.
+   */
+  private anchorsOf(file: string, title: string): string[] {
+    const ids = new Set<string>();
+    for (const key of [file, ...wikiKeys(file, title)]) {
+      for (const id of this.inbound.get(key) ?? []) ids.add(id);
+    }
+    const anchors = new Map<string, string>();
+    const named = (text: string) => text.toLowerCase().replace(/\s+/g, " ").trim();
+    const own = named(title);
+    for (const id of ids) {
+      const chunk = this.linking.get(id);
+      if (!chunk) continue;
+      for (const link of chunk.links) {
+        if (this.resolve(chunk.file, link) !== file) continue;
+        const key = named(link.text);
+        if (key !== own && !anchors.has(key)) anchors.set(key, link.text);
+      }
+    }
+    return [...anchors.values()];
+  }
+
+  /**
+   * The note a link points to: a path relative to the linking note's folder, else to the
+   * vault's root (with `.md` added when the link leaves it out); a wiki link by file name,
+   * then by title, nearest folder first. Never the linking note itself (a table of contents).
+   */
+  private resolve(from: string, link: NoteLink): string | undefined {
+    for (const candidate of pathCandidates(from, link)) {
+      if (this.notes.has(candidate)) return candidate === from ? undefined : candidate;
+    }
+    if (!link.wiki) return undefined;
+    const named = this.byName.get(link.target.toLowerCase());
+    if (!named) return undefined;
+    const dir = path.posix.dirname(from);
+    let best: string | undefined;
+    for (const file of named) {
+      if (file === from) continue;
+      const near = path.posix.dirname(file) === dir;
+      const bestNear = best !== undefined && path.posix.dirname(best) === dir;
+      if (best === undefined || (near && !bestNear) || (near === bestNear && file < best)) {
+        best = file;
+      }
+    }
+    return best;
+  }
+
+  /** Marks the notes a chunk's links point to now: their documents change with it. */
+  private touchTargets(chunk: IndexedText & { links: readonly NoteLink[] }): void {
+    for (const link of chunk.links) {
+      const target = this.resolve(chunk.file, link);
+      if (target !== undefined) this.dirty.add(target);
+    }
+  }
+
+  /**
+   * A note appeared, disappeared or was renamed: links that name it may now point elsewhere
+   * (a relative path shadowing a root one, a wiki name shared by two notes), so every note
+   * those links could reach is rebuilt.
+   */
+  private touchLinksTo(file: string, title: string): void {
+    for (const key of [file, ...wikiKeys(file, title)]) {
+      for (const id of this.inbound.get(key) ?? []) {
+        const chunk = this.linking.get(id);
+        if (!chunk) continue;
+        for (const link of chunk.links) {
+          for (const k of linkKeysOf(chunk.file, link)) {
+            if (!k.startsWith(WIKI)) {
+              if (this.notes.has(k)) this.dirty.add(k);
+            } else for (const f of this.byName.get(k.slice(WIKI.length)) ?? []) this.dirty.add(f);
+          }
+        }
+      }
+    }
+  }
+
+  private nameNote(file: string, title: string, add: boolean): void {
+    for (const key of wikiKeys(file, title)) {
+      const name = key.slice(WIKI.length);
+      if (add) addTo(this.byName, name, file);
+      else deleteFrom(this.byName, name, file);
+    }
+  }
+}
+
+/** Prefix of a wiki name's key in the inbound map (no note path starts with it). */
+const WIKI = "\u0000";
+
+function wikiKeys(file: string, title: string): string[] {
+  const base = path.posix
+    .basename(file)
+    .replace(/\.(md|markdown)$/i, "")
+    .toLowerCase();
+  const named = title.toLowerCase();
+  return named === base ? [WIKI + base] : [WIKI + base, WIKI + named];
+}
+
+/** Where a link may point, as note paths (most specific first). */
+function pathCandidates(from: string, link: NoteLink): string[] {
+  if (link.wiki && !link.target.includes("/")) return [];
+  const target = link.target.replace(/\\/g, "/");
+  const bases = link.wiki ? [target] : [path.posix.join(path.posix.dirname(from), target), target];
+  const out: string[] = [];
+  for (const base of bases) {
+    const p = path.posix.normalize(base).replace(/^(\.\/|\/)+/, "");
+    if (p === "" || p.startsWith("../")) continue;
+    out.push(p);
+    if (!/\.(md|markdown)$/i.test(p)) out.push(`${p}.md`);
+  }
+  return out;
+}
+
+/** The inbound keys of one link: its path candidates, and its wiki name. */
+function linkKeysOf(from: string, link: NoteLink): string[] {
+  const keys = pathCandidates(from, link);
+  if (link.wiki) keys.push(WIKI + link.target.toLowerCase());
+  return keys;
+}
+
+function linkKeys(chunk: IndexedText & { links: readonly NoteLink[] }): Set<string> {
+  const keys = new Set<string>();
+  for (const link of chunk.links) for (const k of linkKeysOf(chunk.file, link)) keys.add(k);
+  return keys;
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}
+
+function deleteFrom(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
 }
 
 /**
  * A note as one document: the folders of its path (a topic: `unix/`, `git/`), its title, each
- * distinct heading once, and the words of every item (pointer lines are empty already).
+ * distinct heading once, the words of every item (pointer lines are empty already), and what
+ * other notes' links call it.
  */
 function noteDocument(
   file: string,
   note: NoteEntry,
   chunks: ReadonlyMap<string, IndexedText>,
+  anchors: readonly string[],
 ): string {
   const folders = file.split("/").slice(0, -1);
   const headings = new Set<string>();
@@ -115,5 +294,5 @@ function noteDocument(
     for (const h of chunk.sectionPath) headings.add(h);
     if (chunk.text !== "") texts.push(chunk.text);
   }
-  return [...folders, note.title, ...headings, ...texts].join("\n");
+  return [...folders, note.title, ...headings, ...texts, ...anchors].join("\n");
 }

@@ -4,7 +4,7 @@
  */
 import { hash as digest } from "node:crypto";
 import type { Item } from "../notes/index.js";
-import { isPointerText } from "./pointer.js";
+import { isPointerText, type NoteLink, noteLinksOf } from "./pointer.js";
 
 export interface Chunk extends Item {
   /** Stable identity: note path, kind, text, and which occurrence of that text it is. */
@@ -36,6 +36,16 @@ export function isPointer(item: Pick<Item, "text" | "context">): boolean {
 export function keywordTextOf(item: Pick<Item, "text" | "context">): string {
   if (isPointer(item)) return "";
   return item.context.length === 0 ? item.text : [item.text, ...item.context].join("\n");
+}
+
+/**
+ * The links of an item and its sub-items that may point to other notes: their words are
+ * anchor text for the note they point to (ask/note-index.ts).
+ */
+export function noteLinksOfItem(item: Pick<Item, "text" | "context">): NoteLink[] {
+  const links = noteLinksOf(item.text);
+  for (const line of item.context) links.push(...noteLinksOf(line));
+  return links;
 }
 
 /**

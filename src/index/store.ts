@@ -23,7 +23,8 @@ import hnswlib from "hnswlib-node";
 import { MichiError } from "../errors.js";
 import { withFsErrors } from "../fs-errors.js";
 import type { NoteWarning, Status } from "../notes/index.js";
-import { type Chunk, keywordTextOf } from "./chunk.js";
+import { type Chunk, keywordTextOf, noteLinksOfItem } from "./chunk.js";
+import type { NoteLink } from "./pointer.js";
 
 /**
  * HNSW build and search parameters, tuned with `npm run bench` (docs/benchmarks.md) for
@@ -85,6 +86,8 @@ export interface IndexedText {
   readonly file: string;
   readonly title: string;
   readonly sectionPath: readonly string[];
+  /** Links to other notes (a pointer line's only content): anchor text for their targets. */
+  readonly links?: readonly NoteLink[];
 }
 
 export interface StoredChunk extends Omit<Chunk, "textOffset" | "marker"> {
@@ -583,12 +586,15 @@ function openStoreOn(
       ] of statements.embeddedTexts.iterate() as IterableIterator<
         [string, string, string, string, string, string]
       >) {
+        const item = { text, context: context === "[]" ? [] : (JSON.parse(context) as string[]) };
+        const links = text.includes("[") || context.includes("[") ? noteLinksOfItem(item) : [];
         yield {
           id,
-          text: keywordTextOf({ text, context: context === "[]" ? [] : JSON.parse(context) }),
+          text: keywordTextOf(item),
           file,
           title,
           sectionPath: sectionPath === "[]" ? [] : (JSON.parse(sectionPath) as string[]),
+          ...(links.length > 0 ? { links } : {}),
         };
       }
     },
