@@ -22,6 +22,7 @@ export interface DevSet {
 export const DEV_SETS: readonly DevSet[] = [
   { questions: "eval/til-dev.jsonl", notes: "eval/vaults/til" },
   { questions: "eval/ja-dev.jsonl", notes: "eval/vaults/ja-notes" },
+  { questions: "eval/ja-blog-dev.jsonl", notes: "eval/vaults/ja-blog" },
   { questions: "eval/seed-dev.jsonl", notes: "test/fixtures/notes" },
 ];
 

@@ -55,6 +55,14 @@ const SETS: readonly EvalSet[] = [
     minFolders: 12,
   },
   {
+    file: "eval/ja-blog-dev.jsonl",
+    vault: "eval/vaults/ja-blog",
+    idPrefix: "jb-",
+    minimums: { paraphrase: 100, title: 20, "cross-lingual": 35, code: 25, none: 28 },
+    minTotal: 240,
+    minFolders: 13,
+  },
+  {
     file: "eval/seed-dev.jsonl",
     vault: null,
     idPrefix: "seed-",
