@@ -24,6 +24,19 @@ export interface KeywordHit {
   readonly coverage: number;
 }
 
+/**
+ * How specific a word is (its IDF). The note-level index takes it from the chunk index: with
+ * one document per note, a vault of one note gives every word it contains the same minimal
+ * IDF and every other word the maximal one, so coverage would count nothing but the words the
+ * notes lack. Chunks are the larger sample of the same texts.
+ */
+export interface ConceptWeights {
+  /** IDF of a word (`unseenIdf()` for a word never seen). */
+  termIdf(term: string): number;
+  /** IDF of a word no document contains: the highest. */
+  unseenIdf(): number;
+}
+
 export interface KeywordIndexOptions {
   /** BM25 term-frequency saturation. */
   readonly k1?: number;
@@ -31,9 +44,11 @@ export interface KeywordIndexOptions {
   readonly b?: number;
   /** Share of the unseen-term IDF that an unseen everyday (non-name) word counts with. */
   readonly unseenEverydayWeight?: number;
+  /** Where concept weights come from (default: this index's own document frequencies). */
+  readonly conceptWeights?: ConceptWeights | null;
 }
 
-export const DEFAULT_KEYWORD_OPTIONS: Required<KeywordIndexOptions> = {
+export const DEFAULT_KEYWORD_OPTIONS: Required<Omit<KeywordIndexOptions, "conceptWeights">> = {
   k1: 1.2,
   // Notes items are short and similar in length; strong length normalization lets the item
   // *about* a word beat the longer item that merely lists it.
@@ -67,6 +82,7 @@ export class KeywordIndex {
   private readonly k1: number;
   private readonly b: number;
   private readonly unseenEverydayWeight: number;
+  private readonly conceptWeights: ConceptWeights;
   private readonly termIds = new Map<string, number>();
   private postings: number[][] = [];
   private df: number[] = [];
@@ -87,6 +103,7 @@ export class KeywordIndex {
     this.k1 = k1;
     this.b = b;
     this.unseenEverydayWeight = unseenEverydayWeight;
+    this.conceptWeights = options.conceptWeights ?? this;
   }
 
   /** Number of live documents. */
@@ -221,6 +238,15 @@ export class KeywordIndex {
     return unseen / totalIdf;
   }
 
+  termIdf(term: string): number {
+    const tid = this.termIds.get(term);
+    return this.idf(tid === undefined ? 0 : (this.df[tid] ?? 0), this.docNumOf.size);
+  }
+
+  unseenIdf(): number {
+    return this.idf(0, this.docNumOf.size);
+  }
+
   /**
    * Concepts: terms of one group are alternatives (a word, its compound parts, its
    * translations). A concept is as common as its most common whole form (`container` is rare
@@ -230,7 +256,9 @@ export class KeywordIndex {
    * (`exist`, a lone kanji), which Japanese notes never contain in English anyway.
    */
   private concepts(qterms: readonly QueryTerm[], n: number) {
-    const idfUnseen = this.idf(0, n);
+    // Unseen here means seen in no document of this index, weighed as the rarest word.
+    const weights = this.conceptWeights;
+    const idfUnseen = weights.unseenIdf();
     const groups = new Map<
       number,
       {
@@ -255,7 +283,7 @@ export class KeywordIndex {
       if (!isJapaneseTerm(q.term)) group.japanese = false;
       if (df > 0 && tid !== undefined) {
         if (q.kind !== "piece") {
-          group.idf = Math.min(group.idf, this.idf(df, n));
+          group.idf = Math.min(group.idf, weights.termIdf(q.term));
           group.seen = true;
         }
         group.members.push({ tid, w: q.weight });

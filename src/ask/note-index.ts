@@ -9,7 +9,7 @@
 import path from "node:path";
 import type { NoteLink } from "../index/pointer.js";
 import type { IndexedText } from "../index/store.js";
-import { type KeywordHit, KeywordIndex } from "./keyword.js";
+import { type ConceptWeights, type KeywordHit, KeywordIndex } from "./keyword.js";
 
 interface NoteEntry {
   title: string;
@@ -28,12 +28,17 @@ export class NoteIndex {
   private readonly chunks = new Map<string, IndexedText>();
   private readonly notes = new Map<string, NoteEntry>();
   private readonly dirty = new Set<string>();
-  private readonly keyword = new KeywordIndex();
+  private readonly keyword: KeywordIndex;
   /** Chunks with links to other notes, by id. */
   private readonly linking = new Map<string, IndexedText & { links: readonly NoteLink[] }>();
   private readonly inbound: Inbound = new Map();
   /** Notes by wiki name: lowercased file name without extension, and title. */
   private readonly byName = new Map<string, Set<string>>();
+
+  /** `conceptWeights`: the chunk index, whose word statistics stand for the notes' (see ConceptWeights). */
+  constructor(options: { conceptWeights?: ConceptWeights } = {}) {
+    this.keyword = new KeywordIndex({ conceptWeights: options.conceptWeights ?? null });
+  }
 
   get size(): number {
     return this.notes.size;
