@@ -58,8 +58,8 @@ const SETS: readonly EvalSet[] = [
     file: "eval/ja-blog-dev.jsonl",
     vault: "eval/vaults/ja-blog",
     idPrefix: "jb-",
-    minimums: { paraphrase: 100, title: 20, "cross-lingual": 35, code: 25, none: 28 },
-    minTotal: 240,
+    minimums: { paraphrase: 150, title: 30, "cross-lingual": 50, code: 35, none: 40 },
+    minTotal: 320,
     minFolders: 13,
   },
   {
