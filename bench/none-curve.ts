@@ -46,14 +46,21 @@ export interface CurveRule {
   readonly rule: Partial<NoneRule>;
 }
 
-/** A plain threshold on the best note's score (no unseen-words tier), from 0.30 to 0.60. */
+/**
+ * A plain threshold on the best note's score (no unseen-words tiers), from 0.30 to 0.60; then
+ * michi's base threshold with its tiers added one by one.
+ */
 export const CURVE_RULES: readonly CurveRule[] = [
   ...[0.3, 0.36, 0.4, 0.44, 0.48, 0.52, 0.56, 0.6].map((t) => ({
     label: `score < ${t.toFixed(2)}`,
-    rule: { minNoteScore: t, unseenShare: Number.POSITIVE_INFINITY },
+    rule: { minNoteScore: t, unseenShare: Number.POSITIVE_INFINITY, unseenNameMinScore: 0 },
   })),
   {
-    label: `michi: < ${DEFAULT_NOTE_OPTIONS.minNoteScore}, or < ${DEFAULT_NOTE_OPTIONS.unseenMinScore} when ≥ ${Math.round(DEFAULT_NOTE_OPTIONS.unseenShare * 100)} % unseen`,
+    label: `< ${DEFAULT_NOTE_OPTIONS.minNoteScore}, or < ${DEFAULT_NOTE_OPTIONS.unseenMinScore} when ≥ ${Math.round(DEFAULT_NOTE_OPTIONS.unseenShare * 100)} % unseen`,
+    rule: { unseenNameMinScore: 0 },
+  },
+  {
+    label: `michi: … or < ${DEFAULT_NOTE_OPTIONS.unseenNameMinScore} when it names what no note has`,
     rule: {},
   },
 ];

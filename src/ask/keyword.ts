@@ -57,6 +57,9 @@ export const DEFAULT_KEYWORD_OPTIONS: Required<Omit<KeywordIndexOptions, "concep
   unseenEverydayWeight: 0.5,
 };
 
+/** An analyzed word of Latin letters only (no digits: `502`, `k8s` and dates are not names). */
+const LATIN_NAME = /^[a-z\u00e0-\u024f]+$/;
+
 /** Below this share of documents with Japanese words, the notes count as written without it. */
 const JAPANESE_VAULT_SHARE = 0.01;
 
@@ -238,6 +241,25 @@ export class KeywordIndex {
     return unseen / totalIdf;
   }
 
+  /**
+   * Names in the query that no document contains: words written in Latin letters that look
+   * like names (capitals or joiners: `Kafka`, `WordPress`), without digits, none of whose
+   * parts any document has either. A question naming something the notes never mention is
+   * about something else, however well its other words match (the none decision).
+   */
+  unseenNames(query: string, options: QueryOptions = {}): string[] {
+    const n = this.docNumOf.size;
+    if (n === 0) return [];
+    const { groups } = this.concepts(analyzeQuery(query, options), n);
+    const names: string[] = [];
+    for (const g of groups.values()) {
+      const name = g.written;
+      if (g.seen || !g.specific || g.members.length > 0 || name === undefined) continue;
+      if (LATIN_NAME.test(name)) names.push(name);
+    }
+    return names;
+  }
+
   termIdf(term: string): number {
     const tid = this.termIds.get(term);
     return this.idf(tid === undefined ? 0 : (this.df[tid] ?? 0), this.docNumOf.size);
@@ -266,6 +288,8 @@ export class KeywordIndex {
         seen: boolean;
         specific: boolean;
         japanese: boolean;
+        /** The word as the question wrote it (analyzed). */
+        written?: string;
         members: { tid: number; w: number }[];
       }
     >();
@@ -280,6 +304,7 @@ export class KeywordIndex {
         members: [],
       };
       if (q.kind === "written" && q.specific) group.specific = true;
+      if (q.kind === "written") group.written ??= q.term;
       if (!isJapaneseTerm(q.term)) group.japanese = false;
       if (df > 0 && tid !== undefined) {
         if (q.kind !== "piece") {

@@ -117,6 +117,12 @@ export class NoteIndex {
     return this.keyword.search(query, k).map(({ id, ...rest }) => ({ file: id, ...rest }));
   }
 
+  /** Name-like words of the query no note contains (see KeywordIndex.unseenNames). */
+  unseenNames(query: string): string[] {
+    this.refresh();
+    return this.keyword.unseenNames(query);
+  }
+
   /** Share of the query's IDF weight on words no note contains (see KeywordIndex.unseenShare). */
   unseenShare(query: string): number {
     this.refresh();

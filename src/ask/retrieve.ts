@@ -172,7 +172,10 @@ export interface RetrievalDeps {
   searchVectors(vector: number[], k: number): Promise<readonly VectorHit[]> | readonly VectorHit[];
   readonly keyword: Pick<KeywordIndex, "search">;
   /** Note structure: without it every chunk counts as a note of its own. */
-  readonly notes?: Pick<NoteIndex, "search" | "fileOf" | "chunksOf" | "unseenShare">;
+  readonly notes?: Pick<
+    NoteIndex,
+    "search" | "fileOf" | "chunksOf" | "unseenShare" | "unseenNames"
+  >;
 }
 
 export interface NoteRetrievalOptions {
@@ -190,6 +193,11 @@ export interface NoteRetrievalOptions {
    */
   readonly unseenShare: number;
   readonly unseenMinScore: number;
+  /**
+   * … and, when the question names something no note contains (`Kafka`, `WordPress`: see
+   * KeywordIndex.unseenNames), when it reaches this.
+   */
+  readonly unseenNameMinScore: number;
   /** Once the best note is relevant, the further notes and chunks that reach this are too. */
   readonly minFollowingScore: number;
 }
@@ -197,7 +205,7 @@ export interface NoteRetrievalOptions {
 /** The none decision's thresholds (and the floor of the notes listed once it answers). */
 export type NoneRule = Pick<
   NoteRetrievalOptions,
-  "minNoteScore" | "unseenShare" | "unseenMinScore" | "minFollowingScore"
+  "minNoteScore" | "unseenShare" | "unseenMinScore" | "unseenNameMinScore" | "minFollowingScore"
 >;
 
 export const DEFAULT_NOTE_OPTIONS: NoteRetrievalOptions = {
@@ -210,6 +218,7 @@ export const DEFAULT_NOTE_OPTIONS: NoteRetrievalOptions = {
   minNoteScore: 0.48,
   unseenShare: 0.6,
   unseenMinScore: 0.55,
+  unseenNameMinScore: 0.65,
   // A question the notes answer gets the runners-up too (the right note is not always first).
   minFollowingScore: 0.25,
 };
@@ -235,7 +244,8 @@ export async function retrieve(
   const fused = fuseHits(vectorHits, keywordHits, weights);
   if (!notes) return fused.filter((hit) => hit.relevant).slice(0, o.k);
   const noteHits = notes.search(question, o.noteCandidates);
-  return rankByNote(fused, noteHits, notes, o, notes.unseenShare(question)).slice(0, o.k);
+  const unseen = { share: notes.unseenShare(question), names: notes.unseenNames(question) };
+  return rankByNote(fused, noteHits, notes, o, unseen).slice(0, o.k);
 }
 
 /**
@@ -251,7 +261,7 @@ export function rankByNote(
   noteHits: readonly NoteHit[],
   notes: Pick<NoteIndex, "fileOf" | "chunksOf">,
   o: RetrievalOptions & NoteRetrievalOptions,
-  unseenShare: number,
+  unseen: { readonly share: number; readonly names: readonly string[] },
 ): RetrievedHit[] {
   const noteEvidence = new Map<string, { coverage: number; rank: number }>();
   noteHits.forEach((h, rank) => {
@@ -273,7 +283,11 @@ export function rankByNote(
       { id: first, score: 0, relevant: false, similarity: null, coverage: 0, keywordScore: 0 },
     ]);
   }
-  const minTop = unseenShare >= o.unseenShare ? o.unseenMinScore : o.minNoteScore;
+  const minTop = Math.max(
+    o.minNoteScore,
+    unseen.share >= o.unseenShare ? o.unseenMinScore : 0,
+    unseen.names.length > 0 ? o.unseenNameMinScore : 0,
+  );
   const rrfMax = 1 / (o.rrfK + 1);
   const scored: { file: string; score: number; hits: RetrievedHit[] }[] = [];
   for (const [file, hits] of byNote) {

@@ -123,4 +123,28 @@ describe("KeywordIndex", () => {
       expect(index.search(question, 1)[0]?.coverage).toBe(1);
     });
   });
+
+  describe("unseenNames", () => {
+    const index = new KeywordIndex();
+    index.addAll([
+      { id: "topic", text: "Create a topic with three partitions" },
+      { id: "memo", text: "Use a memo to remember the result" },
+      { id: "status", text: "The server answered with status 200" },
+    ]);
+
+    it("names a name-like word no document contains", () => {
+      expect(index.unseenNames("How do I create a Kafka topic with three partitions?")).toEqual([
+        "kafka",
+      ]);
+      expect(index.unseenNames("WordPressのプラグインを作るには?")).toEqual(["wordpress"]);
+    });
+
+    it("leaves out everyday words, numbers, seen words and compounds of seen words", () => {
+      expect(index.unseenNames("How do I create a topic?")).toEqual([]);
+      expect(index.unseenNames("What does a nonexistent word do?")).toEqual([]);
+      expect(index.unseenNames("Why does the server answer 502?")).toEqual([]);
+      expect(index.unseenNames("How do I useMemo the result?")).toEqual([]);
+      expect(index.unseenNames("Is three-way partitioning possible?")).toEqual([]);
+    });
+  });
 });

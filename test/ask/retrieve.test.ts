@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { KeywordIndex } from "../../src/ask/keyword.js";
-import { DEFAULT_RETRIEVAL_OPTIONS, fuseHits, retrieve } from "../../src/ask/retrieve.js";
+import {
+  DEFAULT_NOTE_OPTIONS,
+  DEFAULT_RETRIEVAL_OPTIONS,
+  fuseHits,
+  rankByNote,
+  retrieve,
+} from "../../src/ask/retrieve.js";
 import { LocalEmbeddings } from "../../src/index/local-embeddings.js";
 
 describe("fuseHits", () => {
@@ -143,5 +149,38 @@ describe("retrieve", () => {
     expect((await retrieve("kubeletの役割は?", keywordOnly))[0]?.id).toBe("kubelet");
     expect((await retrieve("What is Firecracker?", keywordOnly))[0]?.id).toBe("firecracker");
     expect(await retrieve("How does the Go garbage collector work?", keywordOnly)).toEqual([]);
+  });
+});
+
+describe("rankByNote: the none decision", () => {
+  const o = { ...DEFAULT_RETRIEVAL_OPTIONS, ...DEFAULT_NOTE_OPTIONS };
+  const notes = { fileOf: (id: string) => `${id}.md`, chunksOf: (file: string) => [file] };
+  /** One note whose best chunk and note evidence both score `score`. */
+  const rank = (score: number, unseen: { share: number; names: string[] }) =>
+    rankByNote(
+      [{ id: "a", score, relevant: true, similarity: 0.5, coverage: score, keywordScore: score }],
+      // Note evidence 0.6 × coverage + 0.4 × (rank 1 of 1) = score when coverage = (score - 0.4) / 0.6.
+      [{ file: "a.md", coverage: (score - 0.4) / 0.6, score: 1 }],
+      notes,
+      o,
+      unseen,
+    );
+
+  it("answers once the best note reaches the base threshold", () => {
+    expect(rank(o.minNoteScore + 0.01, { share: 0, names: [] })).toHaveLength(1);
+    expect(rank(o.minNoteScore - 0.01, { share: 0, names: [] })).toEqual([]);
+  });
+
+  it("asks more of a question whose words the notes mostly lack", () => {
+    const between = (o.minNoteScore + o.unseenMinScore) / 2;
+    expect(rank(between, { share: o.unseenShare, names: [] })).toEqual([]);
+    expect(rank(between, { share: o.unseenShare - 0.01, names: [] })).toHaveLength(1);
+  });
+
+  it("asks more still of a question naming something no note contains", () => {
+    const between = (o.unseenMinScore + o.unseenNameMinScore) / 2;
+    expect(rank(between, { share: 0, names: ["kafka"] })).toEqual([]);
+    expect(rank(o.unseenNameMinScore + 0.01, { share: 0, names: ["kafka"] })).toHaveLength(1);
+    expect(rank(between, { share: 0, names: [] })).toHaveLength(1);
   });
 });
