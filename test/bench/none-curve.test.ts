@@ -33,7 +33,10 @@ describe("bench: none curve", () => {
         { name: "gone", questions: ["eval/does-not-exist.jsonl"], notes: "test/fixtures/notes" },
       ],
       [
-        { label: "never", rule: { minNoteScore: 0, unseenMinScore: 0, minFollowingScore: 0 } },
+        {
+          label: "never",
+          rule: { minNoteScore: 0, unseenMinScore: 0, unseenNameMinScore: 0, minFollowingScore: 0 },
+        },
         { label: "always", rule: { minNoteScore: 2, unseenMinScore: 2 } },
         { label: "shipped", rule: {} },
       ],
