@@ -2,7 +2,7 @@
  * The offline default embedder: feature hashing of the shared analysis (terms + character
  * n-grams, see tokenize.ts) into a fixed number of dimensions. No model, no network, no
  * randomness: the same text gives the same vector on every run and machine (given the same
- * ICU word segmentation for long katakana words, which only refines a few terms).
+ * ICU word segmentation, which Japanese words with kana and long katakana words come from).
  *
  * Each feature lands in bucket `hash mod D` with sign from the hash's top bit (signed hashing
  * keeps inner products unbiased under collisions); its value is `weight × (1 + ln tf)`
@@ -113,7 +113,8 @@ class FeatureCounter {
 const EMPTY_FEATURE = hashString("\u0000michi:empty");
 
 export class LocalEmbeddings extends Embeddings {
-  static readonly id = "local-hash-v1";
+  /** v2: Japanese words from `Intl.Segmenter` (okurigana, hiragana content words). */
+  static readonly id = "local-hash-v2";
   readonly info: EmbedderInfo;
   private readonly dimensions: number;
   private readonly ngramWeight: number;

@@ -10,12 +10,16 @@
  *   compounds are written both joined and apart: 高可用構成 vs 高可用な構成).
  * - Katakana runs are terms as a whole (a trailing ー dropped: サーバー = サーバ) plus the
  *   words `Intl.Segmenter` finds inside long ones (サービスメッシュ → サービス, メッシュ).
- * - Hiragana-only words are dropped: in technical writing they are particles, auxiliaries
- *   and adverbs (は, って, とは, どんな); okurigana fall away with them (使う/使える → 使).
- * Stopwords remove English function words and the few kanji function words (何, 事, 等).
+ * - Where kana meet kanji, the words `Intl.Segmenter` ("ja", ICU's dictionary) finds: words
+ *   with okurigana beside their kanji stem (渡す and 渡, 仕組み and 仕組), hiragana content
+ *   words (ずれる, まとめる), a final る/い dropped so inflections meet (まとめる/まとめたい →
+ *   まとめ). Particles, auxiliaries and hiragana words under three characters are dropped.
+ * Stopwords remove English function words and Japanese function words (stopwords-data/ja.json:
+ * 何, 事, について, できる, それぞれ …).
  */
 import { stemmer as porter } from "stemmer";
 import { GLOSSARY } from "./glossary.js";
+import japaneseStopwords from "./stopwords-data/ja.json" with { type: "json" };
 
 /** Weight of a term added by glossary expansion, relative to a term the user wrote. */
 export const EXPANSION_WEIGHT = 0.8;
@@ -37,15 +41,15 @@ const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Kanji function words and question words. Hiragana-only words never reach this list (they
- * are all dropped), so only words written with kanji or katakana need to be here.
+ * Japanese function words (stopwords-data/ja.json, data): kanji and katakana words, inflected
+ * light verbs, and hiragana particles, auxiliaries and adverbs of three characters or more
+ * (shorter hiragana words are dropped by rule: they are almost all grammar).
  */
-const JAPANESE_STOPWORDS: ReadonlySet<string> = new Set(
-  (
-    "何 何故 何処 誰 事 物 者 等 為 様 方 的 其 此 彼 又 及 並 僕 私 俺 我 我々 今 時 上 中 " +
-    "上記 下記 以下 以上 場合 教 他 各"
-  ).split(" "),
-);
+const JAPANESE_STOPWORDS: ReadonlySet<string> = new Set([
+  ...japaneseStopwords.kanji,
+  ...japaneseStopwords.inflected,
+  ...japaneseStopwords.hiragana,
+]);
 
 /** Character classes; plain numbers keep the hot loop free of allocations. */
 const Script = { Other: 0, Latin: 1, Kanji: 2, Katakana: 3, Hiragana: 4 } as const;
@@ -117,10 +121,16 @@ function splitCamel(word: string): string[] {
 
 /**
  * Receives one unit of meaning: its lead term (the word as written, or null when that is a
- * stopword), the pieces it breaks into (camelCase parts, compound parts, katakana words), and
- * whether it looks like a name (see QueryTerm.specific).
+ * stopword), the pieces it breaks into (camelCase parts, compound parts, katakana words),
+ * whether it looks like a name (see QueryTerm.specific), and the term of an earlier unit it is
+ * another form of (`仕組み` of the kanji run `仕組`): a query counts the two as one concept.
  */
-type UnitSink = (lead: string | null, pieces: readonly string[], specific: boolean) => void;
+type UnitSink = (
+  lead: string | null,
+  pieces: readonly string[],
+  specific: boolean,
+  sameAs?: string,
+) => void;
 
 /** Emits one Latin compound (`containerd-shim`, `ReplicaSet`, `pivot_root`) as one unit. */
 function emitLatin(compound: string, sink: UnitSink): void {
@@ -172,15 +182,51 @@ function katakanaPieces(run: string): readonly string[] {
 }
 
 /**
- * A kanji run, then each of its bigrams as a unit of its own (they stand for its words).
- * A compound is specific; a lone kanji (mostly a verb stem: 使う → 使) and a bigram (possibly
- * straddling two words: 高可用構成 → 用構) are not.
+ * A kanji run and its character bigrams (they stand for its words). A compound is specific; a
+ * lone kanji (mostly a verb stem: 使う → 使) and a bigram are not. In a run of three kanji or
+ * more, the bigrams that lie within one of the words `Intl.Segmenter` finds (名前解決 → 名前,
+ * 解決) are concepts of their own; a bigram straddling two words (前解) is only a piece of the
+ * whole run, so it matches but does not add a concept to the question.
  */
 function emitKanji(run: string, sink: UnitSink): void {
-  if (!JAPANESE_STOPWORDS.has(run)) sink(run, [], run.length >= 2);
-  if (run.length >= 3) {
-    for (let i = 0; i + 1 < run.length; i++) sink(run.slice(i, i + 2), [], false);
+  const stop = JAPANESE_STOPWORDS.has(run);
+  if (run.length < 3) {
+    if (!stop) sink(run, [], run.length >= 2);
+    return;
   }
+  const { words, straddling } = kanjiWords(run);
+  sink(stop ? null : run, straddling, true);
+  for (const word of words) sink(word, [], word.length >= 3);
+}
+
+interface KanjiWords {
+  /** Bigrams within one word, and words of three kanji or more, in text order. */
+  readonly words: readonly string[];
+  readonly straddling: readonly string[];
+}
+
+const kanjiCache = new Map<string, KanjiWords>();
+
+function kanjiWords(run: string): KanjiWords {
+  const cached = kanjiCache.get(run);
+  if (cached) return cached;
+  // wordOf[i]: index of the segment that holds character i.
+  const wordOf = new Int32Array(run.length);
+  const words: string[] = [];
+  const straddling: string[] = [];
+  let w = 0;
+  for (const { segment, index } of segmenter.segment(run)) {
+    wordOf.fill(w++, index, index + segment.length);
+    if (segment.length >= 3 && segment.length < run.length) words.push(segment);
+  }
+  for (let i = 0; i + 1 < run.length; i++) {
+    const bigram = run.slice(i, i + 2);
+    (wordOf[i] === wordOf[i + 1] ? words : straddling).push(bigram);
+  }
+  const result = { words, straddling };
+  if (kanjiCache.size >= KANA_CACHE_LIMIT) kanjiCache.clear();
+  kanjiCache.set(run, result);
+  return result;
 }
 
 function emitKatakana(raw: string, sink: UnitSink): void {
@@ -193,18 +239,94 @@ function analyzeUnits(text: string, sink: UnitSink): void {
   walkRuns(
     normalizeText(text),
     (compound) => emitLatin(compound, sink),
-    (run, script) => (script === Script.Kanji ? emitKanji(run, sink) : emitKatakana(run, sink)),
+    (span) => emitJapanese(span, sink),
   );
 }
 
 /**
- * Walks the normalized text as script runs, calling `onLatin` for each Latin compound and
- * `onRun` for each kanji or katakana run. One pass, no regex over the whole text.
+ * A run of Japanese text (kanji, katakana and hiragana, no spaces): its kanji and katakana
+ * runs as above, then the words `Intl.Segmenter` finds where kana meet kanji, which the script
+ * runs alone cannot see: a word with okurigana (`消える`, `仕組み`, `細かい`) as another form of
+ * its kanji stem, and hiragana content words (`ずれる`, `まとめる`).
+ */
+function emitJapanese(span: string, sink: UnitSink): void {
+  const n = span.length;
+  let hasHiragana = false;
+  let i = 0;
+  while (i < n) {
+    const script = scriptOf(span.charCodeAt(i));
+    let j = i + 1;
+    while (j < n && scriptOf(span.charCodeAt(j)) === script) j++;
+    if (script === Script.Kanji) emitKanji(span.slice(i, j), sink);
+    else if (script === Script.Katakana) emitKatakana(span.slice(i, j), sink);
+    else hasHiragana = true;
+    i = j;
+  }
+  if (hasHiragana) for (const word of kanaWords(span)) sink(word.term, [], false, word.sameAs);
+}
+
+interface KanaWord {
+  readonly term: string;
+  /** The kanji stem this word is a form of (`仕組` for `仕組み`), when it is one. */
+  readonly sameAs?: string;
+}
+
+/** Spans recur (`を使う`, `が必要`); segmenting each once keeps ingest fast. */
+const kanaCache = new Map<string, readonly KanaWord[]>();
+const KANA_CACHE_LIMIT = 50_000;
+
+/** A particle that can end a segment after kanji (`時に`, `別に`): an adverb, not a new word. */
+const PARTICLE_TAILS = "にでがをはのともへや";
+
+function kanaWords(span: string): readonly KanaWord[] {
+  const cached = kanaCache.get(span);
+  if (cached) return cached;
+  const words: KanaWord[] = [];
+  for (const { segment: w, index } of segmenter.segment(span)) {
+    const first = scriptOf(w.charCodeAt(0));
+    if (first === Script.Kanji) {
+      // Kanji then kana (`仕組み`, `真ん中`): a word with okurigana, unless its stem is a
+      // function word or the kana are a particle the segmenter kept attached (`時に`).
+      let k = 1;
+      while (k < w.length && scriptOf(w.charCodeAt(k)) === Script.Kanji) k++;
+      if (k === w.length || w.includes("\u30fc") || /[\u30a1-\u30fa]/.test(w)) continue;
+      const stem = w.slice(0, k);
+      const tail = w.slice(k);
+      if (tail.length === 1 && PARTICLE_TAILS.includes(tail)) continue;
+      if (JAPANESE_STOPWORDS.has(stem) || JAPANESE_STOPWORDS.has(w)) continue;
+      const term = baseOf(w);
+      if (term !== stem) words.push({ term, sameAs: stem });
+    } else if (first === Script.Hiragana && w.length >= 3 && /^[\u3041-\u309f]+$/.test(w)) {
+      // A hiragana word right after kanji or katakana is mostly an inflection or a light verb
+      // the segmenter split off (`小さくする` → `さくする`, `クリックしたら` → `したら`).
+      const before = index > 0 ? scriptOf(span.charCodeAt(index - 1)) : Script.Other;
+      if (before === Script.Kanji || before === Script.Katakana) continue;
+      if (!JAPANESE_STOPWORDS.has(w)) words.push({ term: baseOf(w) });
+    }
+  }
+  if (kanaCache.size >= KANA_CACHE_LIMIT) kanaCache.clear();
+  kanaCache.set(span, words);
+  return words;
+}
+
+/**
+ * One form for the inflections the segmenter yields: a final `る` or `い` (the dictionary form
+ * of ichidan verbs and adjectives) is dropped, so `まとめる` and `まとめたい` → `まとめ`,
+ * `消える` and `消えて` → `消え`, `細かい` → `細か`.
+ */
+function baseOf(word: string): string {
+  const last = word.at(-1);
+  return (last === "る" || last === "い") && word.length >= 3 ? word.slice(0, -1) : word;
+}
+
+/**
+ * Walks the normalized text, calling `onLatin` for each Latin compound and `onJapanese` for
+ * each run of kanji, katakana and hiragana. One pass, no regex over the whole text.
  */
 function walkRuns(
   text: string,
   onLatin: (compound: string) => void,
-  onRun: (run: string, script: Script) => void,
+  onJapanese: (span: string) => void,
 ): void {
   const n = text.length;
   let i = 0;
@@ -225,10 +347,14 @@ function walkRuns(
       }
       onLatin(text.slice(i, j));
       i = j;
-    } else if (script === Script.Kanji || script === Script.Katakana) {
+    } else if (script !== Script.Other) {
       let j = i + 1;
-      while (j < n && scriptOf(text.charCodeAt(j)) === script) j++;
-      onRun(text.slice(i, j), script);
+      while (j < n) {
+        const s = scriptOf(text.charCodeAt(j));
+        if (s === Script.Latin || s === Script.Other) break;
+        j++;
+      }
+      onJapanese(text.slice(i, j));
       i = j;
     } else {
       i++;
@@ -435,8 +561,10 @@ function analyzeQueryUncached(text: string, options: QueryOptions): QueryTerm[] 
   const q = new QueryBuilder();
   // "What kind of X", "some sort of X": phrasing, not a topic (`kind` is also a tool's name).
   const phrased = text.replace(/\b(?:kind|sort)s? of\b/gi, "of");
-  analyzeUnits(phrased, (lead, pieces, specific) => {
-    const known = [lead, ...pieces].find((t) => t !== null && q.entries.has(t));
+  analyzeUnits(phrased, (lead, pieces, specific, sameAs) => {
+    const known = [sameAs, lead, ...pieces].find(
+      (t) => t !== null && t !== undefined && q.entries.has(t),
+    );
     const group = known ? (q.entries.get(known)?.group ?? q.newGroup()) : q.newGroup();
     if (lead !== null) q.add(lead, group, "written", specific);
     for (const piece of pieces) q.add(piece, group, lead === null ? "written" : "piece", specific);

@@ -47,6 +47,33 @@ describe("KeywordIndex", () => {
     expect(buildIndex().search("What is a PersistentVolumeClaim?", 5)).toEqual([]);
   });
 
+  it("matches Japanese words written with kana, in another inflection", () => {
+    const index = new KeywordIndex();
+    index.addAll([
+      { id: "a", text: "コミットを1つずつ確認する" },
+      { id: "b", text: "細かいコミットを1つにまとめる" },
+    ]);
+    const [top] = index.search("wipコミットをまとめたい", 2);
+    expect(top?.id).toBe("b");
+    const [covered] = index.search("コミットが細かくてまとめたい", 1);
+    expect(covered).toMatchObject({ id: "b" });
+  });
+
+  it("counts a kanji compound's words once, whether the note joins them or not", () => {
+    const index = new KeywordIndex();
+    index.addAll([
+      { id: "joined", text: "名前解決の設定" },
+      { id: "apart", text: "名前を解決する設定" },
+      { id: "other", text: "ログの設定" },
+    ]);
+    const hits = index.search("名前解決", 3);
+    expect(hits.map((h) => h.id)).toEqual(["joined", "apart"]);
+    // The straddling bigram 前解 is not a concept of its own, so the note that writes the two
+    // words apart covers two of three concepts (the rarer compound weighs more than each
+    // word); as four concepts, 前解 counted too, it covered under a third.
+    expect(hits[1]?.coverage).toBeGreaterThan(0.4);
+  });
+
   it("keeps scores and coverage within [0, 1]", () => {
     for (const q of ["ReplicaSet ReplicaSet Pod", "Podのレプリカ", "知らない"]) {
       for (const hit of buildIndex().search(q, 10)) {

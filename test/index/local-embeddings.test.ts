@@ -16,8 +16,8 @@ describe("LocalEmbeddings", () => {
   it("is a LangChain Embeddings and reports what built the vectors", () => {
     const embedder = new LocalEmbeddings({ dimensions: 128 });
     expect(embedder).toBeInstanceOf(Embeddings);
-    expect(LocalEmbeddings.id).toBe("local-hash-v1");
-    expect(embedder.info).toMatchObject({ name: "local-hash-v1", dimensions: 128 });
+    expect(LocalEmbeddings.id).toBe("local-hash-v2");
+    expect(embedder.info).toMatchObject({ name: "local-hash-v2", dimensions: 128 });
     expect(embedder.info.signature).toContain("d=128");
   });
 

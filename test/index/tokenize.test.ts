@@ -45,8 +45,9 @@ describe("analyze", () => {
     expect(note).toEqual(expect.arrayContaining(["高可用", "構成"]));
   });
 
-  it("reduces verbs to their kanji stem so inflections match", () => {
-    expect(analyze("使う")).toEqual(analyze("使える"));
+  it("keeps the kanji stem of verbs so inflections match", () => {
+    expect(analyze("使う")).toEqual(["使", "使う"]);
+    expect(analyze("使える")).toEqual(["使", "使え"]);
   });
 
   it("treats a trailing long vowel mark as a spelling variant of katakana words", () => {
@@ -55,6 +56,38 @@ describe("analyze", () => {
 
   it("splits long katakana compounds into their words as well", () => {
     expect(analyze("サービスメッシュ")).toEqual(["サービスメッシュ", "サービス", "メッシュ"]);
+  });
+
+  it("keeps Japanese words with okurigana beside their kanji stem", () => {
+    expect(analyze("アプリに機密情報を渡す仕組み")).toEqual(
+      expect.arrayContaining(["渡", "渡す", "仕組", "仕組み"]),
+    );
+    expect(analyze("divを画面のど真ん中に置く")).toContain("真ん中");
+    // Dictionary form and other inflections meet on one form (final る/い dropped).
+    expect(analyze("ファイルが消える")).toContain("消え");
+    expect(analyze("細かいコミット")).toContain("細か");
+    expect(analyze("設定を書き換えたい")).toEqual(analyze("設定を書き換える"));
+  });
+
+  it("keeps hiragana content words, one form for their inflections", () => {
+    expect(analyze("表示がずれる")).toEqual(["表示", "ずれ"]);
+    expect(analyze("コミットをまとめたい")).toEqual(["コミット", "まとめ"]);
+    expect(analyze("コミットをまとめる")).toEqual(["コミット", "まとめ"]);
+  });
+
+  it("drops particles, auxiliaries and other hiragana function words", () => {
+    expect(analyze("これについてはできるだけ確認しておきたいと思っています")).toEqual([
+      "確認",
+      "思",
+    ]);
+    expect(analyze("それぞれどういう時に使うのかよくわからない")).toEqual(["使", "使う"]);
+    // An adverb is a kanji word plus a particle, not a word of its own.
+    expect(analyze("同時に")).toEqual(["同時"]);
+  });
+
+  it("ignores kana the segmenter splits off a kanji word", () => {
+    // 小さくする → 小 | さくする: the kana are an inflection, not a word.
+    expect(analyze("イメージを小さくする")).toEqual(["イメージ", "小"]);
   });
 
   it("guesses the base forms of English inflections", () => {
@@ -140,6 +173,30 @@ describe("analyzeQuery", () => {
     expect(analyzeQuery("minikube or kind", { expand: false }).map((t) => t.term)).toContain(
       "kind",
     );
+  });
+
+  it("counts a word with okurigana and its kanji stem as one concept", () => {
+    const terms = analyzeQuery("機密情報を渡す仕組み", { expand: false });
+    const group = (term: string) => terms.find((t) => t.term === term)?.group;
+    expect(group("渡す")).toBe(group("渡"));
+    expect(group("仕組み")).toBe(group("仕組"));
+    expect(group("渡す")).not.toBe(group("仕組み"));
+    expect(terms.find((t) => t.term === "仕組み")).toMatchObject({ kind: "written", weight: 1 });
+  });
+
+  it("makes the words of a kanji compound its concepts and a straddling bigram only a piece", () => {
+    const terms = analyzeQuery("名前解決", { expand: false });
+    expect(terms.map((t) => [t.term, t.kind])).toEqual([
+      ["名前解決", "written"],
+      ["前解", "piece"],
+      ["名前", "written"],
+      ["解決", "written"],
+    ]);
+    const group = (term: string) => terms.find((t) => t.term === term)?.group;
+    expect(group("前解")).toBe(group("名前解決"));
+    expect(new Set(terms.map((t) => t.group)).size).toBe(3);
+    // The document side still has every bigram, so a differently joined phrase matches.
+    expect(analyze("名前解決")).toEqual(["名前解決", "前解", "名前", "解決"]);
   });
 
   it("returns no terms for a question made only of function words", () => {
