@@ -5,6 +5,7 @@
  * tombstones that are compacted once they pile up, and a query touches only the postings of
  * its own terms.
  */
+import { nameTerms } from "../index/names.js";
 import { analyze, analyzeQuery, type QueryOptions, type QueryTerm } from "../index/tokenize.js";
 
 export interface KeywordDoc {
@@ -56,9 +57,6 @@ export const DEFAULT_KEYWORD_OPTIONS: Required<Omit<KeywordIndexOptions, "concep
   // Half: a question's own phrasing should not outweigh the topic words it shares with a note.
   unseenEverydayWeight: 0.5,
 };
-
-/** An analyzed word of Latin letters only (no digits: `502`, `k8s` and dates are not names). */
-const LATIN_NAME = /^[a-z\u00e0-\u024f]+$/;
 
 /** Below this share of documents with Japanese words, the notes count as written without it. */
 const JAPANESE_VAULT_SHARE = 0.01;
@@ -242,20 +240,22 @@ export class KeywordIndex {
   }
 
   /**
-   * Names in the query that no document contains: words written in Latin letters that look
-   * like names (capitals or joiners: `Kafka`, `WordPress`), without digits, none of whose
-   * parts any document has either. A question naming something the notes never mention is
-   * about something else, however well its other words match (the none decision).
+   * Names in the query that no document contains (index/names.ts: `Kafka`, `WordPress`,
+   * `Arduinoで…`), of which no document has any part either. A question naming something the
+   * notes never mention is about something else, however well its other words match (the
+   * none decision).
    */
   unseenNames(query: string, options: QueryOptions = {}): string[] {
     const n = this.docNumOf.size;
     if (n === 0) return [];
+    const candidates = nameTerms(query);
+    if (candidates.size === 0) return [];
     const { groups } = this.concepts(analyzeQuery(query, options), n);
     const names: string[] = [];
     for (const g of groups.values()) {
       const name = g.written;
-      if (g.seen || !g.specific || g.members.length > 0 || name === undefined) continue;
-      if (LATIN_NAME.test(name)) names.push(name);
+      if (g.seen || g.members.length > 0 || name === undefined) continue;
+      if (candidates.has(name)) names.push(name);
     }
     return names;
   }
