@@ -25,6 +25,12 @@ export interface KeywordHit {
   readonly coverage: number;
 }
 
+export interface DocCoverage {
+  readonly id: string;
+  /** As KeywordHit.coverage. */
+  readonly coverage: number;
+}
+
 /**
  * How specific a word is (its IDF). The note-level index takes it from the chunk index: with
  * one document per note, a vault of one note gives every word it contains the same minimal
@@ -98,6 +104,8 @@ export class KeywordIndex {
   private totalLen = 0;
   private dead = 0;
   private buffers: SearchBuffers | undefined;
+  /** coverageOf's term → query slot table, reused across queries. */
+  private slotOfTerm = new Int32Array(0);
 
   constructor(options: KeywordIndexOptions = {}) {
     const { k1, b, unseenEverydayWeight } = { ...DEFAULT_KEYWORD_OPTIONS, ...options };
@@ -223,6 +231,61 @@ export class KeywordIndex {
       coverage[num] = 0;
     }
     return hits;
+  }
+
+  /**
+   * The coverage `search` would give these documents, whatever their rank (documents absent
+   * from the index or sharing no concept are left out). Read from each document's own term
+   * list, not the postings: cheap for the hundreds of items of a few notes, even at 100k.
+   */
+  coverageOf(query: string, ids: readonly string[], options: QueryOptions = {}): DocCoverage[] {
+    const n = this.docNumOf.size;
+    if (n === 0 || ids.length === 0) return [];
+    const qterms = analyzeQuery(query, options);
+    if (qterms.length === 0) return [];
+    const { groups, totalIdf } = this.concepts(qterms, n);
+    if (totalIdf <= 0) return [];
+    // Query terms by term id in flat arrays (a term belongs to one concept).
+    const tids: number[] = [];
+    if (this.slotOfTerm.length < this.postings.length) {
+      this.slotOfTerm = new Int32Array(Math.max(1024, this.postings.length * 2));
+    }
+    const slot = this.slotOfTerm; // slot + 1 of each query term, 0 elsewhere
+    const weight: number[] = [];
+    const groupOf: number[] = [];
+    const groupIdf: number[] = [];
+    for (const g of groups.values()) {
+      const group = groupIdf.length;
+      groupIdf.push(g.idf);
+      for (const { tid, w } of g.members) {
+        tids.push(tid);
+        slot[tid] = tids.length;
+        weight.push(w);
+        groupOf.push(group);
+      }
+    }
+    const seen = new Float64Array(groupIdf.length);
+    const out: DocCoverage[] = [];
+    for (const id of ids) {
+      const num = this.docNumOf.get(id);
+      const terms = num === undefined ? null : this.docTerms[num];
+      if (!terms) continue;
+      seen.fill(0);
+      let coverage = 0;
+      for (let i = 0; i < terms.length; i++) {
+        const at = (slot[terms[i] ?? 0] ?? 0) - 1;
+        if (at < 0) continue;
+        const group = groupOf[at] ?? 0;
+        const w = weight[at] ?? 0;
+        const had = seen[group] ?? 0;
+        if (w <= had) continue;
+        coverage += (groupIdf[group] ?? 0) * (w - had);
+        seen[group] = w;
+      }
+      if (coverage > 0) out.push({ id, coverage: Math.min(1, coverage / totalIdf) });
+    }
+    for (const tid of tids) slot[tid] = 0;
+    return out;
   }
 
   /**

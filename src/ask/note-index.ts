@@ -104,6 +104,11 @@ export class NoteIndex {
     return this.chunks.get(id)?.sectionPath ?? [];
   }
 
+  /** All of a note's chunk ids, pointer lines included (no copy: do not hold on to it). */
+  idsOf(file: string): ReadonlySet<string> {
+    return this.notes.get(file)?.ids ?? new Set();
+  }
+
   /** A note's answerable chunks (pointer lines left out), in document order. */
   chunksOf(file: string): string[] {
     const note = this.notes.get(file);

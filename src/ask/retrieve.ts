@@ -14,7 +14,7 @@
  * original rule). Pure functions; the embedder and stores are injected.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { KeywordHit, KeywordIndex } from "./keyword.js";
+import type { DocCoverage, KeywordHit, KeywordIndex } from "./keyword.js";
 import type { NoteHit, NoteIndex } from "./note-index.js";
 
 export interface VectorHit {
@@ -170,11 +170,11 @@ export interface RetrievalDeps {
   readonly embedder: Pick<EmbeddingsInterface, "embedQuery"> | null;
   /** Nearest neighbours by cosine similarity (the HNSW store). */
   searchVectors(vector: number[], k: number): Promise<readonly VectorHit[]> | readonly VectorHit[];
-  readonly keyword: Pick<KeywordIndex, "search">;
+  readonly keyword: Pick<KeywordIndex, "search"> & Partial<Pick<KeywordIndex, "coverageOf">>;
   /** Note structure: without it every chunk counts as a note of its own. */
   readonly notes?: Pick<
     NoteIndex,
-    "search" | "fileOf" | "chunksOf" | "unseenShare" | "unseenNames"
+    "search" | "fileOf" | "chunksOf" | "idsOf" | "unseenShare" | "unseenNames"
   >;
 }
 
@@ -245,7 +245,65 @@ export async function retrieve(
   if (!notes) return fused.filter((hit) => hit.relevant).slice(0, o.k);
   const noteHits = notes.search(question, o.noteCandidates);
   const unseen = { share: notes.unseenShare(question), names: notes.unseenNames(question) };
-  return rankByNote(fused, noteHits, notes, o, unseen).slice(0, o.k);
+  const all = [...fused, ...scoreUnrankedNotes(question, fused, noteHits, deps, weights)];
+  all.sort((a, b) => b.score - a.score || compareIds(a.id, b.id));
+  return rankByNote(all, noteHits, notes, o, unseen).slice(0, o.k);
+}
+
+/** Items looked up per note (a long note's first ones). */
+const MAX_CHUNKS_SCORED_PER_NOTE = 200;
+/**
+ * Notes whose items are looked up: the ten best note candidates (as many as `-k 10` lists);
+ * lower down, an item rarely lifts its note into the list, and each look-up costs time.
+ */
+const UNRANKED_NOTES_SCORED = 10;
+
+/**
+ * A note found by its note-level document alone (its title, headings, anchor text, or words
+ * spread over several items) still has a best chunk: its items' keyword coverage of the
+ * question is looked up, so the note competes with its real chunk evidence (coverage) instead of none, and
+ * is represented by its best item rather than its first.
+ */
+function scoreUnrankedNotes(
+  question: string,
+  fused: readonly RetrievedHit[],
+  noteHits: readonly NoteHit[],
+  deps: RetrievalDeps,
+  weights: Pick<RetrievalOptions, "coverageWeight">,
+): RetrievedHit[] {
+  const notes = deps.notes;
+  const coverageOf = deps.keyword.coverageOf?.bind(deps.keyword);
+  if (!notes || !coverageOf) return [];
+  const ranked = new Set<string>();
+  for (const hit of fused) {
+    const file = notes.fileOf(hit.id);
+    if (file !== undefined) ranked.add(file);
+  }
+  const ids: string[] = [];
+  for (const { file } of noteHits.slice(0, UNRANKED_NOTES_SCORED)) {
+    if (ranked.has(file)) continue;
+    // Pointer lines have no words: coverageOf leaves them out.
+    let n = 0;
+    for (const id of notes.idsOf(file)) {
+      if (n++ === MAX_CHUNKS_SCORED_PER_NOTE) break;
+      ids.push(id);
+    }
+  }
+  // The best item of each such note (first in document order on ties) stands for it.
+  const best = new Map<string, DocCoverage>();
+  for (const hit of coverageOf(question, ids)) {
+    const file = notes.fileOf(hit.id) ?? "";
+    if (hit.coverage > (best.get(file)?.coverage ?? 0)) best.set(file, hit);
+  }
+  // Outside both candidate lists: no similarity or rank share to add, coverage alone counts.
+  return [...best.values()].map((h) => ({
+    id: h.id,
+    score: clamp01(weights.coverageWeight * h.coverage),
+    relevant: false,
+    similarity: null,
+    coverage: h.coverage,
+    keywordScore: 0,
+  }));
 }
 
 /**

@@ -175,3 +175,24 @@ describe("KeywordIndex", () => {
     });
   });
 });
+
+describe("KeywordIndex.coverageOf", () => {
+  it("gives chosen documents the coverage search gives them, whatever their rank", () => {
+    const index = new KeywordIndex();
+    const docs = Array.from({ length: 40 }, (_, i) => ({
+      id: `d${i}`,
+      text: i % 3 === 0 ? `archive listing number ${i} with unzip` : `archive ${i} of things`,
+    }));
+    index.addAll(docs);
+    index.remove("d3");
+    const all = index.search("unzip archive listing 配列", 100);
+    const picked = ["d39", "d1", "d3", "missing", "d0"];
+    const covered = index.coverageOf("unzip archive listing 配列", picked);
+    expect(covered.map((h) => h.id)).toEqual(["d39", "d1", "d0"]);
+    for (const hit of covered) {
+      expect(hit.coverage).toBeCloseTo(all.find((h) => h.id === hit.id)?.coverage ?? -1, 10);
+    }
+    expect(covered[0]?.coverage).toBeGreaterThan(covered[1]?.coverage ?? 1);
+    expect(index.coverageOf("nothing shared", ["d1"])).toEqual([]);
+  });
+});

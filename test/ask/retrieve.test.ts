@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KeywordIndex } from "../../src/ask/keyword.js";
+import { NoteIndex } from "../../src/ask/note-index.js";
 import {
   DEFAULT_NOTE_OPTIONS,
   DEFAULT_RETRIEVAL_OPTIONS,
@@ -182,5 +183,30 @@ describe("rankByNote: the none decision", () => {
     expect(rank(between, { share: 0, names: ["kafka"] })).toEqual([]);
     expect(rank(o.unseenNameMinScore + 0.01, { share: 0, names: ["kafka"] })).toHaveLength(1);
     expect(rank(between, { share: 0, names: [] })).toHaveLength(1);
+  });
+});
+
+describe("retrieve over notes", () => {
+  it("gives a note found by its note document its best item's evidence, and cites that item", async () => {
+    const keyword = new KeywordIndex();
+    const notes = new NoteIndex();
+    const chunk = (id: string, file: string, title: string, text: string) => {
+      const c = { id, file, title, sectionPath: [], text };
+      keyword.add(c);
+      notes.add(c);
+    };
+    chunk("a1", "peek.md", "Peek into zip archives", "Some background first.");
+    chunk("a2", "peek.md", "Peek into zip archives", "unzip -l lists the archive contents.");
+    chunk("b1", "other.md", "Other", "zip archive contents listed by unzip, a long note.");
+    chunk("c1", "far.md", "Far", "zip");
+    // One candidate per list: only other.md's item is fused; peek.md is found by its note.
+    const hits = await retrieve(
+      "peek into zip archive contents",
+      { embedder: null, searchVectors: () => [], keyword, notes },
+      { k: 5, candidates: 1 },
+    );
+    const ids = hits.map((h) => h.id);
+    expect(ids).toContain("a2");
+    expect(ids).not.toContain("a1");
   });
 });
