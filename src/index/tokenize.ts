@@ -436,7 +436,9 @@ function buildGlossary(): Glossary {
     const key = words.join(" ");
     const enTerms = analyze(en);
     for (const alternative of ja.split("|")) {
-      const jaTerms = analyze(alternative);
+      // Kanji and katakana terms only: a translation's kana words (使う beside 使) add nothing
+      // the stem does not match, and in an English vault they only dilute the query vector.
+      const jaTerms = analyze(alternative).filter((t) => !/[\u3041-\u309f]/.test(t));
       const list = english.get(key) ?? [];
       for (const t of jaTerms) if (!list.includes(t)) list.push(t);
       english.set(key, list);

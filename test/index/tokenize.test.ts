@@ -128,6 +128,14 @@ describe("analyzeQuery", () => {
     expect(translated?.group).toBe(container?.group);
   });
 
+  it("translates into kanji and katakana terms, not the kana words beside them", () => {
+    const translations = analyzeQuery("How do I use it?")
+      .filter((t) => t.kind === "translation")
+      .map((t) => t.term);
+    expect(translations).toContain("使");
+    expect(translations.filter((t) => /[\u3041-\u309f]/.test(t))).toEqual([]);
+  });
+
   it("translates English phrases as one concept", () => {
     const terms = analyzeQuery("what is the control plane");
     const groups = new Set(
