@@ -160,9 +160,37 @@ function emitLatin(compound: string, sink: UnitSink): void {
 }
 
 const segmenter = new Intl.Segmenter("ja", { granularity: "word" });
-/** Katakana words recur constantly; segmenting each once keeps ingest fast. */
+
+/**
+ * Segmenting time grows with the square of an unbroken run's length (64k characters of kana
+ * take half a second, 600k minutes), so a long run is segmented in windows: a word cut at a
+ * window's edge is the price of a text that never pauses.
+ */
+const SEGMENT_WINDOW = 256;
+
+function* segmentWords(text: string): Generator<{ segment: string; index: number }> {
+  for (let start = 0; start < text.length; start += SEGMENT_WINDOW) {
+    const window = text.length <= SEGMENT_WINDOW ? text : text.slice(start, start + SEGMENT_WINDOW);
+    for (const { segment, index } of segmenter.segment(window)) {
+      yield { segment, index: start + index };
+    }
+  }
+}
+
+/** Entries per segmentation cache; a full cache starts over. */
+const CACHE_LIMIT = 50_000;
+/** Longer runs rarely recur, and a long key would pin a whole paragraph in memory. */
+const CACHE_KEY_MAX = 64;
+
+/** Segmenting is the costly step of the analysis: words and phrases recur, so each is done once. */
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (key.length > CACHE_KEY_MAX) return value;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 const katakanaCache = new Map<string, readonly string[]>();
-const KATAKANA_CACHE_LIMIT = 50_000;
 
 function trimLongVowel(word: string): string {
   return word.length >= 4 && word.endsWith("ー") ? word.slice(0, -1) : word;
@@ -172,13 +200,11 @@ function katakanaPieces(run: string): readonly string[] {
   const cached = katakanaCache.get(run);
   if (cached) return cached;
   const pieces: string[] = [];
-  for (const s of segmenter.segment(run)) {
+  for (const s of segmentWords(run)) {
     const piece = trimLongVowel(s.segment);
     if (piece.length >= 3 && piece !== run) pieces.push(piece);
   }
-  if (katakanaCache.size >= KATAKANA_CACHE_LIMIT) katakanaCache.clear();
-  katakanaCache.set(run, pieces);
-  return pieces;
+  return remember(katakanaCache, run, pieces);
 }
 
 /**
@@ -215,7 +241,7 @@ function kanjiWords(run: string): KanjiWords {
   const words: string[] = [];
   const straddling: string[] = [];
   let w = 0;
-  for (const { segment, index } of segmenter.segment(run)) {
+  for (const { segment, index } of segmentWords(run)) {
     wordOf.fill(w++, index, index + segment.length);
     if (segment.length >= 3 && segment.length < run.length) words.push(segment);
   }
@@ -223,10 +249,7 @@ function kanjiWords(run: string): KanjiWords {
     const bigram = run.slice(i, i + 2);
     (wordOf[i] === wordOf[i + 1] ? words : straddling).push(bigram);
   }
-  const result = { words, straddling };
-  if (kanjiCache.size >= KANA_CACHE_LIMIT) kanjiCache.clear();
-  kanjiCache.set(run, result);
-  return result;
+  return remember(kanjiCache, run, { words, straddling });
 }
 
 function emitKatakana(raw: string, sink: UnitSink): void {
@@ -271,9 +294,7 @@ interface KanaWord {
   readonly sameAs?: string;
 }
 
-/** Spans recur (`を使う`, `が必要`); segmenting each once keeps ingest fast. */
 const kanaCache = new Map<string, readonly KanaWord[]>();
-const KANA_CACHE_LIMIT = 50_000;
 
 /** A particle that can end a segment after kanji (`時に`, `別に`): an adverb, not a new word. */
 const PARTICLE_TAILS = "にでがをはのともへや";
@@ -282,7 +303,7 @@ function kanaWords(span: string): readonly KanaWord[] {
   const cached = kanaCache.get(span);
   if (cached) return cached;
   const words: KanaWord[] = [];
-  for (const { segment: w, index } of segmenter.segment(span)) {
+  for (const { segment: w, index } of segmentWords(span)) {
     const first = scriptOf(w.charCodeAt(0));
     if (first === Script.Kanji) {
       // Kanji then kana (`仕組み`, `真ん中`): a word with okurigana, unless its stem is a
@@ -304,9 +325,7 @@ function kanaWords(span: string): readonly KanaWord[] {
       if (!JAPANESE_STOPWORDS.has(w)) words.push({ term: baseOf(w) });
     }
   }
-  if (kanaCache.size >= KANA_CACHE_LIMIT) kanaCache.clear();
-  kanaCache.set(span, words);
-  return words;
+  return remember(kanaCache, span, words);
 }
 
 /**

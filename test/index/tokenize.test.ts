@@ -90,6 +90,14 @@ describe("analyze", () => {
     expect(analyze("イメージを小さくする")).toEqual(["イメージ", "小"]);
   });
 
+  it("segments a long unbroken Japanese run in windows, losing only words cut at an edge", () => {
+    const terms = analyze("ファイルをまとめる".repeat(3000));
+    const count = (term: string) => terms.filter((t) => t === term).length;
+    expect(count("ファイル")).toBe(3000);
+    expect(count("まとめ")).toBeGreaterThan(2900);
+    expect(count("まとめ")).toBeLessThanOrEqual(3000);
+  });
+
   it("guesses the base forms of English inflections", () => {
     expect(lemmasOf("used")).toContain("use");
     expect(lemmasOf("running")).toContain("run");
