@@ -51,7 +51,7 @@ export interface CurveRule {
  * michi's base threshold with its tiers added one by one.
  */
 export const CURVE_RULES: readonly CurveRule[] = [
-  ...[0.3, 0.36, 0.4, 0.44, 0.48, 0.52, 0.56, 0.6].map((t) => ({
+  ...[0.3, 0.36, 0.4, 0.42, 0.44, 0.46, 0.48, 0.5, 0.52, 0.56, 0.6].map((t) => ({
     label: `score < ${t.toFixed(2)}`,
     rule: { minNoteScore: t, unseenShare: Number.POSITIVE_INFINITY, unseenNameMinScore: 0 },
   })),
