@@ -1021,29 +1021,27 @@ async function main(argv: string[]): Promise<void> {
     await writeFile(values.result, JSON.stringify(result));
     return;
   }
-  if (values["none-curve"]) {
-    const work = await mkdtemp(path.join(os.tmpdir(), "michi-none-curve-"));
+  // The quality-only runs: each works in a temporary folder and prints a table (or JSON).
+  const qualityRun = async <T>(
+    name: string,
+    run: (work: string, log: (line: string) => void) => Promise<T>,
+    format: (result: T) => string,
+  ): Promise<void> => {
+    const work = await mkdtemp(path.join(os.tmpdir(), `michi-${name}-`));
     try {
-      const points = await runNoneCurve(ROOT, work, (line) => process.stderr.write(`${line}\n`));
+      const result = await run(work, (line) => process.stderr.write(`${line}\n`));
       process.stdout.write(
-        values.json ? `${JSON.stringify(points, null, 2)}\n` : `${formatNoneCurve(points)}\n`,
+        values.json ? `${JSON.stringify(result, null, 2)}\n` : `${format(result)}\n`,
       );
     } finally {
       await rm(work, { recursive: true, force: true });
     }
-    return;
+  };
+  if (values["none-curve"]) {
+    return qualityRun("none-curve", (work, log) => runNoneCurve(ROOT, work, log), formatNoneCurve);
   }
   if (values.eval) {
-    const work = await mkdtemp(path.join(os.tmpdir(), "michi-dev-eval-"));
-    try {
-      const rows = await runDevEval(ROOT, work, (line) => process.stderr.write(`${line}\n`));
-      process.stdout.write(
-        values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatDevEval(rows)}\n`,
-      );
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-    return;
+    return qualityRun("dev-eval", (work, log) => runDevEval(ROOT, work, log), formatDevEval);
   }
   if (values.notes && !existsSync(values.notes))
     throw new MichiError(`--notes: no such directory: ${values.notes}`);

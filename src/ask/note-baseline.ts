@@ -73,24 +73,17 @@ export async function buildNoteBaseline(notesDir: string): Promise<NoteBaseline>
     processTerm: (term) => term,
   });
   lineEngine.addAll(lines);
+  const source = (file: string, text: string): EvalSource => ({ file, text, status: "unmarked" });
   const search = (question: string, k: number): EvalSource[] =>
     engine
       .search(question)
       .slice(0, k)
-      .map((hit) => ({
-        file: String(hit.id),
-        text: byId.get(String(hit.id))?.text ?? "",
-        status: "unmarked" as const,
-      }));
+      .map((hit) => source(String(hit.id), byId.get(String(hit.id))?.text ?? ""));
   const searchLines = (question: string, k: number): EvalSource[] =>
     lineEngine
       .search(question)
       .slice(0, k)
-      .map((hit) => ({
-        file: String(hit.file),
-        text: String(hit.text),
-        status: "unmarked" as const,
-      }));
+      .map((hit) => source(String(hit.file), String(hit.text)));
   return {
     size: docs.length,
     search,
