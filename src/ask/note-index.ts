@@ -9,6 +9,7 @@
 import path from "node:path";
 import type { NoteLink } from "../index/pointer.js";
 import type { IndexedText } from "../index/store.js";
+import { analyze, analyzeQuery } from "../index/tokenize.js";
 import { type ConceptWeights, type KeywordHit, KeywordIndex } from "./keyword.js";
 
 interface NoteEntry {
@@ -22,6 +23,11 @@ type Inbound = Map<string, Set<string>>;
 
 export interface NoteHit extends Omit<KeywordHit, "id"> {
   readonly file: string;
+  /**
+   * How closely the question is the note's title: the share of the question its title covers
+   * times the share of the title the question repeats (1: the question is the title).
+   */
+  readonly titleMatch?: number;
 }
 
 export class NoteIndex {
@@ -35,9 +41,17 @@ export class NoteIndex {
   /** Notes by wiki name: lowercased file name without extension, and title. */
   private readonly byName = new Map<string, Set<string>>();
 
+  /** One document per note: its title alone (how closely a question is a note's title). */
+  private readonly titles: KeywordIndex;
+  /** Each note's title terms with their IDF, for the share of the title a question repeats. */
+  private readonly titleTerms = new Map<string, { terms: string[]; weights: number[] }>();
+  private readonly weights: ConceptWeights;
+
   /** `conceptWeights`: the chunk index, whose word statistics stand for the notes' (see ConceptWeights). */
   constructor(options: { conceptWeights?: ConceptWeights } = {}) {
     this.keyword = new KeywordIndex({ conceptWeights: options.conceptWeights ?? null });
+    this.titles = new KeywordIndex({ conceptWeights: options.conceptWeights ?? this.keyword });
+    this.weights = options.conceptWeights ?? this.keyword;
   }
 
   get size(): number {
@@ -119,7 +133,35 @@ export class NoteIndex {
   /** The best notes for a query, best first. */
   search(query: string, k: number): NoteHit[] {
     this.refresh();
-    return this.keyword.search(query, k).map(({ id, ...rest }) => ({ file: id, ...rest }));
+    const hits = this.keyword.search(query, k);
+    const byTitle = new Map(
+      this.titles
+        .coverageOf(
+          query,
+          hits.map((h) => h.id),
+        )
+        .map((c) => [c.id, c.coverage]),
+    );
+    const asked = new Set(analyzeQuery(query).map((q) => q.term));
+    return hits.map(({ id, ...rest }) => ({
+      file: id,
+      ...rest,
+      titleMatch: (byTitle.get(id) ?? 0) * this.titleShareIn(id, asked),
+    }));
+  }
+
+  /** IDF-weighted share of a note's title terms that the question contains. */
+  private titleShareIn(file: string, asked: ReadonlySet<string>): number {
+    const title = this.titleTerms.get(file);
+    if (!title) return 0;
+    let all = 0;
+    let found = 0;
+    title.terms.forEach((t, i) => {
+      const w = title.weights[i] ?? 0;
+      all += w;
+      if (asked.has(t)) found += w;
+    });
+    return all > 0 ? found / all : 0;
   }
 
   /** Name-like words of the query no note contains (see KeywordIndex.unseenNames). */
@@ -135,16 +177,25 @@ export class NoteIndex {
   }
 
   private refresh(): void {
+    if (this.dirty.size === 0) return;
     for (const file of this.dirty) {
       const note = this.notes.get(file);
       if (!note) {
         this.keyword.remove(file);
+        this.titles.remove(file);
+        this.titleTerms.delete(file);
         continue;
       }
+      this.titles.add({ id: file, text: note.title });
+      const terms = [...new Set(analyze(note.title))];
+      this.titleTerms.set(file, { terms, weights: [] });
       const anchors = this.anchorsOf(file, note.title);
       this.keyword.add({ id: file, text: noteDocument(file, note, this.chunks, anchors) });
     }
     this.dirty.clear();
+    for (const title of this.titleTerms.values()) {
+      title.weights = title.terms.map((t) => this.weights.termIdf(t));
+    }
   }
 
   /**

@@ -200,6 +200,11 @@ export interface NoteRetrievalOptions {
   readonly unseenNameMinScore: number;
   /** Once the best note is relevant, the further notes and chunks that reach this are too. */
   readonly minFollowingScore: number;
+  /**
+   * Added to a note's score times its title match (NoteHit.titleMatch): a question that is a
+   * note's title ("2022年 振り返り") ranks that note above siblings sharing its words.
+   */
+  readonly titleWeight: number;
 }
 
 /** The none decision's thresholds (and the floor of the notes listed once it answers). */
@@ -221,6 +226,8 @@ export const DEFAULT_NOTE_OPTIONS: NoteRetrievalOptions = {
   unseenNameMinScore: 0.65,
   // A question the notes answer gets the runners-up too (the right note is not always first).
   minFollowingScore: 0.25,
+  // Measured on the dev sets (docs/retrieval.md): 0.1–0.3 all help, 0.3 most.
+  titleWeight: 0.3,
 };
 
 /** The question's relevant hits, best first, at most `k`; empty means "nothing relevant". */
@@ -321,9 +328,9 @@ export function rankByNote(
   o: RetrievalOptions & NoteRetrievalOptions,
   unseen: { readonly share: number; readonly names: readonly string[] },
 ): RetrievedHit[] {
-  const noteEvidence = new Map<string, { coverage: number; rank: number }>();
+  const noteEvidence = new Map<string, { coverage: number; rank: number; title: number }>();
   noteHits.forEach((h, rank) => {
-    noteEvidence.set(h.file, { coverage: h.coverage, rank });
+    noteEvidence.set(h.file, { coverage: h.coverage, rank, title: h.titleMatch ?? 0 });
   });
   const byNote = new Map<string, RetrievedHit[]>();
   for (const hit of fused) {
@@ -347,14 +354,16 @@ export function rankByNote(
     unseen.names.length > 0 ? o.unseenNameMinScore : 0,
   );
   const rrfMax = 1 / (o.rrfK + 1);
-  const scored: { file: string; score: number; hits: RetrievedHit[] }[] = [];
+  const scored: { file: string; evidence: number; score: number; hits: RetrievedHit[] }[] = [];
   for (const [file, hits] of byNote) {
     const best = hits[0]?.score ?? 0;
     const ev = noteEvidence.get(file);
     const noteScore = ev ? 0.6 * ev.coverage + 0.4 * (1 / (o.rrfK + ev.rank + 1) / rrfMax) : 0;
-    const score = clamp01((1 - o.noteWeight) * best + o.noteWeight * noteScore);
+    const evidence = clamp01((1 - o.noteWeight) * best + o.noteWeight * noteScore);
+    const score = clamp01(evidence + o.titleWeight * (ev?.title ?? 0));
     scored.push({
       file,
+      evidence,
       score,
       hits: hits.map((h, i) => {
         // Further chunks of a note rank by their own score, never above the note's.
@@ -372,7 +381,9 @@ export function rankByNote(
     });
   }
   scored.sort((a, b) => b.score - a.score || compareIds(a.file, b.file));
-  if ((scored[0]?.score ?? 0) < minTop) return [];
+  // The none decision weighs the evidence alone: a title match orders notes, it does not make
+  // a question answerable (the thresholds were calibrated without it).
+  if (Math.max(0, ...scored.map((n) => n.evidence)) < minTop) return [];
   if (!o.distinctNotes) return scored.flatMap((n) => n.hits.filter((h) => h.relevant));
   const firsts: RetrievedHit[] = [];
   const rest: RetrievedHit[] = [];

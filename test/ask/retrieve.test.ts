@@ -178,6 +178,41 @@ describe("rankByNote: the none decision", () => {
     expect(rank(between, { share: o.unseenShare - 0.01, names: [] })).toHaveLength(1);
   });
 
+  it("orders notes by a title match but decides none on the evidence alone", () => {
+    const below = o.minNoteScore - 0.01;
+    const hit = (file: string, score: number) => ({
+      id: file,
+      score,
+      relevant: true,
+      similarity: 0.5,
+      coverage: score,
+      keywordScore: score,
+    });
+    const noteHit = (file: string, score: number, titleMatch: number) => ({
+      file: `${file}.md`,
+      coverage: (score - 0.4) / 0.6,
+      score: 1,
+      titleMatch,
+    });
+    // Both notes rank first in the note list (same evidence): only the title match differs.
+    const ranked = rankByNote(
+      [hit("a", below), hit("b", below)],
+      [noteHit("a", below, 0), noteHit("b", below, 1)],
+      notes,
+      o,
+      { share: 0, names: [] },
+    );
+    expect(ranked).toEqual([]);
+    const answered = rankByNote(
+      [hit("a", o.minNoteScore + 0.05), hit("b", o.minNoteScore + 0.01)],
+      [noteHit("a", o.minNoteScore + 0.05, 0), noteHit("b", o.minNoteScore + 0.01, 1)],
+      notes,
+      o,
+      { share: 0, names: [] },
+    );
+    expect(answered.map((h) => h.id)).toEqual(["b", "a"]);
+  });
+
   it("asks more still of a question naming something no note contains", () => {
     const between = (o.unseenMinScore + o.unseenNameMinScore) / 2;
     expect(rank(between, { share: 0, names: ["kafka"] })).toEqual([]);
@@ -208,5 +243,32 @@ describe("retrieve over notes", () => {
     const ids = hits.map((h) => h.id);
     expect(ids).toContain("a2");
     expect(ids).not.toContain("a1");
+  });
+
+  it("ranks the note whose title the question is above siblings sharing its words", async () => {
+    const keyword = new KeywordIndex();
+    const notes = new NoteIndex({ conceptWeights: keyword });
+    const note = (file: string, title: string, texts: string[]) =>
+      texts.forEach((text, i) => {
+        const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
+        keyword.add(c);
+        notes.add(c);
+      });
+    note("2021.md", "2021年の振り返り", [
+      "2021年はリモートワークの一年。2022年はもっと登壇したい。",
+    ]);
+    note("2022.md", "2022年 振り返り", ["今年の振り返り。転職した。", "ブログを毎月書いた。"]);
+    note("2023.md", "2023年の振り返り", ["2022年の目標を振り返ると、2022年は登壇できなかった。"]);
+    const titleMatch = new Map(
+      notes.search("2022年 振り返り", 5).map((h) => [h.file, h.titleMatch]),
+    );
+    expect(titleMatch.get("2022.md")).toBeCloseTo(1);
+    expect(titleMatch.get("2021.md") ?? 0).toBeLessThan(0.8);
+    expect(titleMatch.get("2023.md") ?? 0).toBeLessThan(0.8);
+    const deps = { embedder: null, searchVectors: () => [], keyword, notes };
+    const hits = await retrieve("2022年 振り返り", deps);
+    expect(notes.fileOf(hits[0]?.id ?? "")).toBe("2022.md");
+    const untitled = await retrieve("2022年 振り返り", deps, { titleWeight: 0 });
+    expect(notes.fileOf(untitled[0]?.id ?? "")).not.toBe("2022.md");
   });
 });
