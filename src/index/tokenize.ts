@@ -431,11 +431,20 @@ export interface QueryOptions {
   readonly expand?: boolean;
 }
 
+interface JapaneseGloss {
+  readonly required: readonly string[];
+  readonly english: readonly string[];
+}
+
 interface Glossary {
   /** English phrase (stemmed words joined by a space) → terms of its Japanese side. */
   readonly english: ReadonlyMap<string, readonly string[]>;
-  /** Leading term of a Japanese gloss → terms of the English side. */
-  readonly japanese: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Leading term of a Japanese gloss → the glosses it leads: the terms a question must contain
+   * for the gloss to apply (all of the gloss's kanji and katakana terms, or the whole word when
+   * the analyzer keeps it), and the terms of the English side.
+   */
+  readonly japanese: ReadonlyMap<string, readonly JapaneseGloss[]>;
   readonly longestPhrase: number;
 }
 
@@ -447,7 +456,7 @@ function englishWords(text: string): string[] {
 
 function buildGlossary(): Glossary {
   const english = new Map<string, string[]>();
-  const japanese = new Map<string, string[]>();
+  const japanese = new Map<string, JapaneseGloss[]>();
   let longestPhrase = 1;
   for (const [en, ja] of GLOSSARY) {
     const words = englishWords(en);
@@ -463,9 +472,14 @@ function buildGlossary(): Glossary {
       english.set(key, list);
       const lead = jaTerms[0];
       if (lead === undefined) continue;
-      const back = japanese.get(lead) ?? [];
-      for (const t of enTerms) if (!back.includes(t)) back.push(t);
-      japanese.set(lead, back);
+      // 置き換え analyzes to 置, 換, 換え: keyed on 置 alone, every 置く would mean "replace".
+      // The whole word when the analyzer keeps it (書き込み), else every term it yields.
+      const whole = jaTerms.find((t) => t === normalizeText(alternative));
+      const required = whole !== undefined ? [whole] : jaTerms;
+      const first = required[0] ?? lead;
+      const glosses = japanese.get(first) ?? [];
+      glosses.push({ required, english: enTerms });
+      japanese.set(first, glosses);
     }
   }
   return { english, japanese, longestPhrase };
@@ -634,11 +648,15 @@ function expandQuery(text: string, q: QueryBuilder): void {
     }
     i += Math.max(matched, 1);
   }
-  // Japanese → English: a term that leads a Japanese gloss brings its English words.
+  // Japanese → English: a gloss whose terms the question all contains brings its English words.
+  const asked = new Set(written);
   for (const t of written) {
-    const en = g.japanese.get(t);
     const group = q.entries.get(t)?.group;
-    if (en && group !== undefined) for (const e of en) q.add(e, group, "translation");
+    if (group === undefined) continue;
+    for (const gloss of g.japanese.get(t) ?? []) {
+      if (!gloss.required.every((r) => asked.has(r))) continue;
+      for (const e of gloss.english) q.add(e, group, "translation");
+    }
   }
 }
 

@@ -118,6 +118,16 @@ describe("analyze", () => {
 });
 
 describe("analyzeQuery", () => {
+  it("translates a Japanese gloss only when the question has all of its words", () => {
+    const translations = (q: string) =>
+      analyzeQuery(q)
+        .filter((t) => t.kind === "translation")
+        .map((t) => t.term);
+    // 置き換え (replace) analyzes to 置, 換, 換え: 置く (put) alone is not "replace".
+    expect(translations("文字列を置き換えたい")).toContain("replac");
+    expect(translations("ファイルを置く場所")).not.toContain("replac");
+  });
+
   it("groups a compound word with its parts", () => {
     const terms = analyzeQuery("What does a ReplicaSet do?", { expand: false });
     expect(terms.map((t) => [t.term, t.kind])).toEqual([
