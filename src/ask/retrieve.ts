@@ -218,8 +218,9 @@ export const DEFAULT_NOTE_OPTIONS: NoteRetrievalOptions = {
   noteCandidates: 30,
   // Measured on the development sets (docs/retrieval.md): half note, half chunk ranks best.
   noteWeight: 0.5,
-  // The none decision, chosen on the curve of false-none vs none-accuracy over the English
-  // and Japanese development sets (docs/retrieval.md) so that false-none stays under 5 %.
+  // The none decision: the strictest thresholds at which false-none stays at or under 5 % on
+  // every development set, English and Japanese (`npm run bench -- --none-curve`,
+  // docs/retrieval.md).
   minNoteScore: 0.47,
   unseenShare: 0.6,
   unseenMinScore: 0.52,
