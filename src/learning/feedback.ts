@@ -7,7 +7,7 @@
 import type Database from "better-sqlite3";
 import type { Answer, Flag } from "../ask/index.js";
 import type { Status } from "../notes/index.js";
-import { questionEntryOf } from "./history.js";
+import { questionEntryOf, rowToQuestion } from "./history.js";
 
 export type Vote = "up" | "down";
 
@@ -106,17 +106,8 @@ function create(db: Database.Database): Feedback {
 }
 
 function rowToShown(row: Row): ShownAnswer {
-  return {
-    key: row.key as string,
-    at: new Date(row.at as number),
-    question: row.question as string,
-    flag: row.flag as Flag,
-    itemId: row.item_id as string | null,
-    file: row.file as string | null,
-    line: row.line as number | null,
-    text: row.text as string | null,
-    status: row.status as Status | null,
-  };
+  // The same columns as the question log, plus the answer's key.
+  return { ...rowToQuestion(row), key: row.key as string, flag: row.flag as Flag };
 }
 
 function migrate(db: Database.Database): void {

@@ -492,7 +492,8 @@ function rowToEvent(row: Row): LearningEvent {
   };
 }
 
-function rowToQuestion(row: Row): QuestionEntry {
+/** A row of the question log's columns (also the shown-answers table's) as an entry. */
+export function rowToQuestion(row: Record<string, unknown>): QuestionEntry {
   return {
     at: new Date(row.at as number),
     question: row.question as string,
