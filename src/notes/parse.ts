@@ -374,32 +374,29 @@ function addCode(state: WalkState, block: Extract<Block, { type: "code" }>): voi
   const text = codeText(block);
   if (text.trim() === "") return;
   const firstLine = block.fenced ? Math.min(block.start + 1, block.end - 1) : block.start;
-  state.items.push({
-    kind: "prose",
-    file: state.file,
-    line: fileLine(state, block.start),
-    endLine: lastLine(state, block.start, block.end),
-    textOffset: state.lineStarts[firstLine] ?? 0,
-    title: state.title,
-    sectionPath: sectionPath(state),
-    status: "unmarked",
-    marker: null,
-    text,
-    context: [],
-    depth: 0,
-  });
+  pushProse(state, block, state.lineStarts[firstLine] ?? 0, text);
 }
 
 function addProse(state: WalkState, block: Extract<Block, { type: "paragraph" }>): void {
   const text = flatten(block.content);
   if (text === "") return;
   for (const heading of state.headingStack) heading.proseCount++;
+  pushProse(state, block, contentOffset(state, block), text);
+}
+
+/** An unmarked prose item for the block's lines, its text starting at `textOffset`. */
+function pushProse(
+  state: WalkState,
+  block: { readonly start: number; readonly end: number },
+  textOffset: number,
+  text: string,
+): void {
   state.items.push({
     kind: "prose",
     file: state.file,
     line: fileLine(state, block.start),
     endLine: lastLine(state, block.start, block.end),
-    textOffset: contentOffset(state, block),
+    textOffset,
     title: state.title,
     sectionPath: sectionPath(state),
     status: "unmarked",
