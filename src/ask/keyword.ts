@@ -44,6 +44,12 @@ export interface ConceptWeights {
   unseenIdf(): number;
 }
 
+/** The words of a query no document contains (KeywordIndex.unseen). */
+export interface UnseenWords {
+  readonly share: number;
+  readonly names: readonly string[];
+}
+
 export interface KeywordIndexOptions {
   /** BM25 term-frequency saturation. */
   readonly k1?: number;
@@ -289,38 +295,27 @@ export class KeywordIndex {
   }
 
   /**
-   * Share of the query's IDF weight on concepts no document contains: near 1, the question is
-   * about something the index never mentions (the none decision). 1 for an empty query.
+   * What of the query no document contains, for the none decision (one pass over its concepts):
+   * - `share`: the share of its IDF weight on concepts no document contains; near 1, the
+   *   question is about something the index never mentions (1 for an empty query);
+   * - `names`: the names among them (index/names.ts: `Kafka`, `WordPress`, `Arduinoで…`) of
+   *   which no document has any part either. A question naming something the notes never
+   *   mention is about something else, however well its other words match.
    */
-  unseenShare(query: string, options: QueryOptions = {}): number {
+  unseen(query: string, options: QueryOptions = {}): UnseenWords {
     const n = this.docNumOf.size;
-    if (n === 0) return 1;
+    if (n === 0) return { share: 1, names: [] };
     const { groups, totalIdf } = this.concepts(analyzeQuery(query, options), n);
-    if (totalIdf <= 0) return 1;
-    let unseen = 0;
-    for (const g of groups.values()) if (!g.seen) unseen += g.idf;
-    return unseen / totalIdf;
-  }
-
-  /**
-   * Names in the query that no document contains (index/names.ts: `Kafka`, `WordPress`,
-   * `Arduinoで…`), of which no document has any part either. A question naming something the
-   * notes never mention is about something else, however well its other words match (the
-   * none decision).
-   */
-  unseenNames(query: string, options: QueryOptions = {}): string[] {
-    const n = this.docNumOf.size;
-    if (n === 0) return [];
     const candidates = nameTerms(query);
-    if (candidates.size === 0) return [];
-    const { groups } = this.concepts(analyzeQuery(query, options), n);
+    let unseen = 0;
     const names: string[] = [];
     for (const g of groups.values()) {
+      if (g.seen) continue;
+      unseen += g.idf;
       const name = g.written;
-      if (g.seen || g.members.length > 0 || name === undefined) continue;
-      if (candidates.has(name)) names.push(name);
+      if (g.members.length === 0 && name !== undefined && candidates.has(name)) names.push(name);
     }
-    return names;
+    return { share: totalIdf > 0 ? unseen / totalIdf : 1, names };
   }
 
   termIdf(term: string): number {

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { NoteLink } from "../index/pointer.js";
 import type { IndexedText } from "../index/store.js";
 import { analyze, analyzeQuery } from "../index/tokenize.js";
-import { type ConceptWeights, type KeywordHit, KeywordIndex } from "./keyword.js";
+import { type ConceptWeights, type KeywordHit, KeywordIndex, type UnseenWords } from "./keyword.js";
 
 interface NoteEntry {
   title: string;
@@ -164,16 +164,10 @@ export class NoteIndex {
     return all > 0 ? found / all : 0;
   }
 
-  /** Name-like words of the query no note contains (see KeywordIndex.unseenNames). */
-  unseenNames(query: string): string[] {
+  /** The words of the query no note contains (see KeywordIndex.unseen). */
+  unseen(query: string): UnseenWords {
     this.refresh();
-    return this.keyword.unseenNames(query);
-  }
-
-  /** Share of the query's IDF weight on words no note contains (see KeywordIndex.unseenShare). */
-  unseenShare(query: string): number {
-    this.refresh();
-    return this.keyword.unseenShare(query);
+    return this.keyword.unseen(query);
   }
 
   private refresh(): void {

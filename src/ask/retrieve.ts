@@ -14,7 +14,7 @@
  * original rule). Pure functions; the embedder and stores are injected.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { DocCoverage, KeywordHit, KeywordIndex } from "./keyword.js";
+import type { DocCoverage, KeywordHit, KeywordIndex, UnseenWords } from "./keyword.js";
 import type { NoteHit, NoteIndex } from "./note-index.js";
 
 export interface VectorHit {
@@ -172,10 +172,7 @@ export interface RetrievalDeps {
   searchVectors(vector: number[], k: number): Promise<readonly VectorHit[]> | readonly VectorHit[];
   readonly keyword: Pick<KeywordIndex, "search"> & Partial<Pick<KeywordIndex, "coverageOf">>;
   /** Note structure: without it every chunk counts as a note of its own. */
-  readonly notes?: Pick<
-    NoteIndex,
-    "search" | "fileOf" | "chunksOf" | "idsOf" | "unseenShare" | "unseenNames"
-  >;
+  readonly notes?: Pick<NoteIndex, "search" | "fileOf" | "chunksOf" | "idsOf" | "unseen">;
 }
 
 export interface NoteRetrievalOptions {
@@ -195,7 +192,7 @@ export interface NoteRetrievalOptions {
   readonly unseenMinScore: number;
   /**
    * … and, when the question names something no note contains (`Kafka`, `WordPress`: see
-   * KeywordIndex.unseenNames), when it reaches this.
+   * KeywordIndex.unseen), when it reaches this.
    */
   readonly unseenNameMinScore: number;
   /** Once the best note is relevant, the further notes and chunks that reach this are too. */
@@ -252,10 +249,9 @@ export async function retrieve(
   const fused = fuseHits(vectorHits, keywordHits, weights);
   if (!notes) return fused.filter((hit) => hit.relevant).slice(0, o.k);
   const noteHits = notes.search(question, o.noteCandidates);
-  const unseen = { share: notes.unseenShare(question), names: notes.unseenNames(question) };
   const all = [...fused, ...scoreUnrankedNotes(question, fused, noteHits, deps, weights)];
   all.sort((a, b) => b.score - a.score || compareIds(a.id, b.id));
-  return rankByNote(all, noteHits, notes, o, unseen).slice(0, o.k);
+  return rankByNote(all, noteHits, notes, o, notes.unseen(question)).slice(0, o.k);
 }
 
 /** Items looked up per note (a long note's first ones). */
@@ -327,7 +323,7 @@ export function rankByNote(
   noteHits: readonly NoteHit[],
   notes: Pick<NoteIndex, "fileOf" | "chunksOf">,
   o: RetrievalOptions & NoteRetrievalOptions,
-  unseen: { readonly share: number; readonly names: readonly string[] },
+  unseen: UnseenWords,
 ): RetrievedHit[] {
   const noteEvidence = new Map<string, { coverage: number; rank: number; title: number }>();
   noteHits.forEach((h, rank) => {

@@ -1,7 +1,7 @@
 /**
  * Name-like words of a question: the products, tools and APIs it is about (`Kafka`,
  * `WordPress`, `BGP`), told from everyday words by how they are written. The none decision
- * asks more of a question naming something no note contains (KeywordIndex.unseenNames).
+ * asks more of a question naming something no note contains (KeywordIndex.unseen).
  *
  * - In a Japanese sentence, a word in Latin letters is a name: Japanese writers switch to
  *   Latin letters for names and terms of art (`Arduinoで温度を測る`).

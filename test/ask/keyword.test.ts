@@ -133,14 +133,14 @@ describe("KeywordIndex", () => {
       const index = new KeywordIndex();
       index.addAll(english);
       expect(index.search(question, 1)[0]).toMatchObject({ id: "env", coverage: 1 });
-      expect(index.unseenShare(question)).toBe(0);
+      expect(index.unseen(question).share).toBe(0);
     });
 
     it("counts as missing once the notes do use Japanese", () => {
       const index = new KeywordIndex();
       index.addAll([...english, { id: "ja", text: "環境変数を読む" }]);
       expect(index.search(question, 1)[0]?.coverage).toBeLessThan(1);
-      expect(index.unseenShare(question)).toBeGreaterThan(0);
+      expect(index.unseen(question).share).toBeGreaterThan(0);
     });
 
     it("forgets the notes' Japanese when the last Japanese note is removed", () => {
@@ -151,7 +151,7 @@ describe("KeywordIndex", () => {
     });
   });
 
-  describe("unseenNames", () => {
+  describe("unseen names", () => {
     const index = new KeywordIndex();
     index.addAll([
       { id: "topic", text: "Create a topic with three partitions" },
@@ -160,18 +160,18 @@ describe("KeywordIndex", () => {
     ]);
 
     it("names a name-like word no document contains", () => {
-      expect(index.unseenNames("How do I create a Kafka topic with three partitions?")).toEqual([
+      expect(index.unseen("How do I create a Kafka topic with three partitions?").names).toEqual([
         "kafka",
       ]);
-      expect(index.unseenNames("WordPressのプラグインを作るには?")).toEqual(["wordpress"]);
+      expect(index.unseen("WordPressのプラグインを作るには?").names).toEqual(["wordpress"]);
     });
 
     it("leaves out everyday words, numbers, seen words and compounds of seen words", () => {
-      expect(index.unseenNames("How do I create a topic?")).toEqual([]);
-      expect(index.unseenNames("What does a nonexistent word do?")).toEqual([]);
-      expect(index.unseenNames("Why does the server answer 502?")).toEqual([]);
-      expect(index.unseenNames("How do I useMemo the result?")).toEqual([]);
-      expect(index.unseenNames("Is three-way partitioning possible?")).toEqual([]);
+      expect(index.unseen("How do I create a topic?").names).toEqual([]);
+      expect(index.unseen("What does a nonexistent word do?").names).toEqual([]);
+      expect(index.unseen("Why does the server answer 502?").names).toEqual([]);
+      expect(index.unseen("How do I useMemo the result?").names).toEqual([]);
+      expect(index.unseen("Is three-way partitioning possible?").names).toEqual([]);
     });
   });
 });
