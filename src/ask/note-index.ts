@@ -43,8 +43,8 @@ export class NoteIndex {
 
   /** One document per note: its title alone (how closely a question is a note's title). */
   private readonly titles: KeywordIndex;
-  /** Each note's title terms with their IDF, for the share of the title a question repeats. */
-  private readonly titleTerms = new Map<string, { terms: string[]; weights: number[] }>();
+  /** Each note's distinct title terms, for the share of the title a question repeats. */
+  private readonly titleTerms = new Map<string, readonly string[]>();
   private readonly weights: ConceptWeights;
 
   /** `conceptWeights`: the chunk index, whose word statistics stand for the notes' (see ConceptWeights). */
@@ -152,15 +152,14 @@ export class NoteIndex {
 
   /** IDF-weighted share of a note's title terms that the question contains. */
   private titleShareIn(file: string, asked: ReadonlySet<string>): number {
-    const title = this.titleTerms.get(file);
-    if (!title) return 0;
     let all = 0;
     let found = 0;
-    title.terms.forEach((t, i) => {
-      const w = title.weights[i] ?? 0;
+    // IDF now, not at indexing: it moves with every ingest, and only a search's hits need it.
+    for (const t of this.titleTerms.get(file) ?? []) {
+      const w = this.weights.termIdf(t);
       all += w;
       if (asked.has(t)) found += w;
-    });
+    }
     return all > 0 ? found / all : 0;
   }
 
@@ -171,7 +170,6 @@ export class NoteIndex {
   }
 
   private refresh(): void {
-    if (this.dirty.size === 0) return;
     for (const file of this.dirty) {
       const note = this.notes.get(file);
       if (!note) {
@@ -181,15 +179,11 @@ export class NoteIndex {
         continue;
       }
       this.titles.add({ id: file, text: note.title });
-      const terms = [...new Set(analyze(note.title))];
-      this.titleTerms.set(file, { terms, weights: [] });
+      this.titleTerms.set(file, [...new Set(analyze(note.title))]);
       const anchors = this.anchorsOf(file, note.title);
       this.keyword.add({ id: file, text: noteDocument(file, note, this.chunks, anchors) });
     }
     this.dirty.clear();
-    for (const title of this.titleTerms.values()) {
-      title.weights = title.terms.map((t) => this.weights.termIdf(t));
-    }
   }
 
   /**
