@@ -17,7 +17,7 @@ import { toUserError } from "../../src/fs-errors.js";
 import { asStoreError } from "../../src/index/store.js";
 import { editFileExactly } from "../../src/notes/atomic-write.js";
 import { removeStaleTempFiles } from "../../src/notes/stale-temp.js";
-import { makeWorkspace, ROOT, runInProcess } from "../support/cli.js";
+import { makeWorkspace, michiArgv, runInProcess } from "../support/cli.js";
 
 let ws: ReturnType<typeof makeWorkspace>;
 beforeEach(() => {
@@ -53,13 +53,7 @@ function deadPid(): number {
  */
 function runAsUser(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const asRoot = process.getuid?.() === 0;
-  const command = [
-    process.execPath,
-    "--import",
-    import.meta.resolve("tsx"),
-    path.join(ROOT, "src/cli/main.ts"),
-    ...args,
-  ];
+  const command = [process.execPath, ...michiArgv(args)];
   const dropOverride = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"];
   const [file, ...argv] = asRoot ? [...dropOverride, ...command] : command;
   const child = spawn(file as string, argv, {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateNotes } from "../../bench/generate.js";
 import { LOCK_FILE } from "../../src/index/lock.js";
 import { DB_FILE } from "../../src/index/store.js";
-import { FIXTURE_NOTES, makeWorkspace, ROOT, runInProcess } from "../support/cli.js";
+import { FIXTURE_NOTES, makeWorkspace, michiArgv, ROOT, runInProcess } from "../support/cli.js";
 
 let ws: ReturnType<typeof makeWorkspace>;
 const children: ChildProcess[] = [];
@@ -21,11 +21,10 @@ afterAll(() => {
 });
 
 function startCli(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/cli/main.ts"), ...args],
-    { cwd: ws.dir, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, michiArgv(args), {
+    cwd: ws.dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MichiError } from "../../src/errors.js";
 import { LOCK_FILE, type LockHolder, withIngestLock } from "../../src/index/lock.js";
-import { makeWorkspace, ROOT, runChild } from "../support/cli.js";
+import { makeWorkspace, michiArgv, ROOT, runChild } from "../support/cli.js";
 
 let root: string;
 const children: ChildProcess[] = [];
@@ -145,16 +145,7 @@ describe("after michi ingest is killed with SIGKILL", () => {
       writeFileSync(path.join(ws.notes, "big.md"), lines.join(""));
       const child = spawn(
         process.execPath,
-        [
-          "--import",
-          import.meta.resolve("tsx"),
-          path.join(ROOT, "src/cli/main.ts"),
-          "--notes",
-          ws.notes,
-          "--data",
-          ws.data,
-          "ingest",
-        ],
+        michiArgv(["--notes", ws.notes, "--data", ws.data, "ingest"]),
         { cwd: ws.dir, stdio: "ignore" },
       );
       children.push(child);
@@ -181,17 +172,7 @@ describe("after michi ingest is killed with SIGKILL", () => {
       const holder = await startHolder(ws.data);
       const child = spawn(
         process.execPath,
-        [
-          "--import",
-          import.meta.resolve("tsx"),
-          path.join(ROOT, "src/cli/main.ts"),
-          "--notes",
-          ws.notes,
-          "--data",
-          ws.data,
-          "ask",
-          "DaemonSetって何?",
-        ],
+        michiArgv(["--notes", ws.notes, "--data", ws.data, "ask", "DaemonSetって何?"]),
         { cwd: ws.dir, stdio: ["ignore", "pipe", "pipe"] },
       );
       children.push(child);

@@ -60,21 +60,22 @@ export async function runInProcess(
 
 const execFileAsync = promisify(execFile);
 
+/** Node's arguments for running the real `michi` CLI from the sources (tsx loader) with `args`. */
+export function michiArgv(args: readonly string[]): string[] {
+  return ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/cli/main.ts"), ...args];
+}
+
 /** The real command, as a user runs it (node + tsx loader), with an explicit environment. */
 export async function runChild(
   args: readonly string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
 ): Promise<CliRun> {
   try {
-    const child = execFileAsync(
-      process.execPath,
-      ["--import", import.meta.resolve("tsx"), path.join(ROOT, "src/cli/main.ts"), ...args],
-      {
-        cwd: options.cwd,
-        env: { PATH: process.env.PATH, HOME: options.cwd, ...options.env },
-        timeout: 60_000,
-      },
-    );
+    const child = execFileAsync(process.execPath, michiArgv(args), {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH, HOME: options.cwd, ...options.env },
+      timeout: 60_000,
+    });
     if (options.input !== undefined) {
       child.child.stdin?.end(options.input);
     }
