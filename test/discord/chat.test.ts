@@ -14,6 +14,33 @@ afterEach(async () => {
 
 const embedText = (m: { embeds: unknown[] }) => JSON.stringify(m.embeds);
 
+/** The follow-up an LLM condenses "それはどこに置かれる?" to. */
+const STANDALONE = "DaemonSetはどのノードにPodを置く?";
+
+/**
+ * A bot with a chat channel and a fake LLM (kept in `h` and `llm` for afterEach, and
+ * returned); asks "DaemonSetって何?" and waits for the answer.
+ */
+async function askInChatWithLlm() {
+  llm = await startFakeOpenAI({
+    reply: (request) =>
+      promptText(request).includes("Standalone question:")
+        ? STANDALONE
+        : "各ノードに1つずつ置きます [1]。",
+  });
+  const url = llm.url;
+  h = await startHarness({
+    env: (fake) => ({
+      MICHI_CHAT_CHANNEL_IDS: fake.channelId,
+      MICHI_CHAT_MODEL: "fake-chat",
+      OPENAI_BASE_URL: url,
+    }),
+  });
+  const question = await h.fake.userMessage("DaemonSetって何?");
+  const first = await h.fake.waitForMessage((m) => m.channelId === question.id);
+  return { h, llm, question, first };
+}
+
 describe("chat", () => {
   it("asks only for Guilds without chat channels; adds message intents when chat is on", async () => {
     h = await startHarness();
@@ -61,23 +88,7 @@ describe("chat", () => {
   });
 
   it("reads a follow-up in the thread with the thread's history when an LLM answers", async () => {
-    const STANDALONE = "DaemonSetはどのノードにPodを置く?";
-    llm = await startFakeOpenAI({
-      reply: (request) =>
-        promptText(request).includes("Standalone question:")
-          ? STANDALONE
-          : "各ノードに1つずつ置きます [1]。",
-    });
-    const url = llm.url;
-    h = await startHarness({
-      env: (fake) => ({
-        MICHI_CHAT_CHANNEL_IDS: fake.channelId,
-        MICHI_CHAT_MODEL: "fake-chat",
-        OPENAI_BASE_URL: url,
-      }),
-    });
-    const question = await h.fake.userMessage("DaemonSetって何?");
-    const first = await h.fake.waitForMessage((m) => m.channelId === question.id);
+    const { h, llm, question, first } = await askInChatWithLlm();
     await h.fake.userMessage("それはどこに置かれる?", { channelId: question.id });
     await h.fake.waitForMessage((m) => m.channelId === question.id && m.id !== first.id);
     await h.bot.idle();
@@ -89,23 +100,7 @@ describe("chat", () => {
   });
 
   it("after a restart, reads a thread's earlier turns back from Discord", async () => {
-    const STANDALONE = "DaemonSetはどのノードにPodを置く?";
-    llm = await startFakeOpenAI({
-      reply: (request) =>
-        promptText(request).includes("Standalone question:")
-          ? STANDALONE
-          : "各ノードに1つずつ置きます [1]。",
-    });
-    const url = llm.url;
-    h = await startHarness({
-      env: (fake) => ({
-        MICHI_CHAT_CHANNEL_IDS: fake.channelId,
-        MICHI_CHAT_MODEL: "fake-chat",
-        OPENAI_BASE_URL: url,
-      }),
-    });
-    const question = await h.fake.userMessage("DaemonSetって何?");
-    const first = await h.fake.waitForMessage((m) => m.channelId === question.id);
+    const { h, llm, question, first } = await askInChatWithLlm();
     await h.bot.stop();
     await h.startAnother();
     await h.fake.userMessage("それはどこに置かれる?", { channelId: question.id });
