@@ -5,8 +5,9 @@
  * tombstones that are compacted once they pile up, and a query touches only the postings of
  * its own terms.
  */
-import { nameTerms } from "../index/names.js";
+
 import { analyze, analyzeQuery, type QueryOptions, type QueryTerm } from "../index/tokenize.js";
+import { nameTerms } from "./names.js";
 
 export interface KeywordDoc {
   readonly id: string;
@@ -298,7 +299,7 @@ export class KeywordIndex {
    * What of the query no document contains, for the none decision (one pass over its concepts):
    * - `share`: the share of its IDF weight on concepts no document contains; near 1, the
    *   question is about something the index never mentions (1 for an empty query);
-   * - `names`: the names among them (index/names.ts: `Kafka`, `WordPress`, `Arduinoで…`) of
+   * - `names`: the names among them (ask/names.ts: `Kafka`, `WordPress`, `Arduinoで…`) of
    *   which no document has any part either. A question naming something the notes never
    *   mention is about something else, however well its other words match.
    */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nameTerms } from "../../src/index/names.js";
+import { nameTerms } from "../../src/ask/names.js";
 
 const names = (text: string) => [...nameTerms(text)];
 

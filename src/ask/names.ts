@@ -10,17 +10,17 @@
  *   word (`Tips for …`) is capitalized by grammar, not because it is a name.
  * - Words with digits (`502`, `k8s`, dates) and lowercase compounds (`fine-tuning`) are not.
  */
-import { analyze } from "./tokenize.js";
+import { analyze } from "../index/tokenize.js";
+import { detectLanguage } from "./language.js";
 
 const LATIN_WORD = /[A-Za-z\u00c0-\u024f]+(?:[-_.][A-Za-z\u00c0-\u024f0-9]+)*[0-9]*/g;
-const JAPANESE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]/;
 /** What ends a sentence, so that the next word's capital is grammar. */
 const SENTENCE_END = /(?:^|[.!?。！？:]\s*|\n\s*)["'“‘(]*$/;
 
 /** The analyzed lead terms (as `analyze` writes them) of the name-like words of `text`. */
 export function nameTerms(text: string): Set<string> {
   const normalized = text.normalize("NFKC");
-  const japanese = JAPANESE.test(normalized);
+  const japanese = detectLanguage(normalized) === "ja";
   const names = new Set<string>();
   for (const match of normalized.matchAll(LATIN_WORD)) {
     const word = match[0];
