@@ -317,15 +317,16 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
     }
 
     const notices: string[] = [];
-    const citedNumbers = parseCitations(text, sources.length);
-    let answerSources: readonly Source[];
-    if (citedNumbers.length > 0) {
-      answerSources = citedNumbers.map((n) => sources[n - 1]).filter((s) => s !== undefined);
-    } else {
-      answerSources = sources;
-      if (sources.length > 0) {
-        notices.push("The model cited no source; showing all retrieved sources, best first.");
-      }
+    // The answer rests on the sources it cites (SPEC §3: the primary source is the first cited).
+    // Citing none is how the model says the notes do not cover the question (prompt rule 4), so
+    // the flag is none: retrieval alone cannot tell a near miss from a hit, the model can.
+    const answerSources = parseCitations(text, sources.length)
+      .map((n) => sources[n - 1])
+      .filter((s) => s !== undefined);
+    if (answerSources.length === 0 && sources.length > 0) {
+      notices.push(
+        `The model cited none of the ${sources.length} retrieved notes, so the answer is not shown as coming from your notes.`,
+      );
     }
     const flag: Flag = flagFromSources(answerSources);
 

@@ -211,14 +211,15 @@ describe("citations and flag", () => {
     expect(answer.sources.map((s) => s.id)).toEqual(["b", "a"]);
   });
 
-  it("keeps all retrieved sources ranked and says so when the model cites nothing", async () => {
-    fake.setReply(() => "DaemonSets place one Pod per node.");
-    const answer = await makeAnswerer().answer("q", SOURCES);
+  it("flags none, resting on no source, when the model cites none of the retrieved notes", async () => {
+    fake.setReply(() => "Your notes have nothing on undoing a commit.");
+    const answer = await makeAnswerer().answer("How do I undo my last git commit?", SOURCES);
 
-    expect(answer.sources.map((s) => s.id)).toEqual(["a", "b", "c"]);
-    expect(answer.flag).toBe("known");
-    expect(answer.notices).toHaveLength(1);
-    expect(answer.notices[0]).toMatch(/cited no source/);
+    expect(answer.flag).toBe("none");
+    expect(answer.sources).toEqual([]);
+    expect(answer.notices).toEqual([
+      "The model cited none of the 3 retrieved notes, so the answer is not shown as coming from your notes.",
+    ]);
   });
 });
 
@@ -277,6 +278,23 @@ describe("general knowledge supplement", () => {
     expect(answer.sources.map((s) => s.id)).toEqual(["b"]);
     expect(answer.answer).toBe(
       `Your notes list this as not yet known [2].\n\n${GENERAL_KNOWLEDGE_LABEL.en}\nA StatefulSet gives each Pod a stable identity and storage.`,
+    );
+  });
+
+  it("adds the labelled general-knowledge part when the model cites none of the notes", async () => {
+    fake.setReply((req) =>
+      promptText(req).includes("general-knowledge answer")
+        ? "Use git reset --soft HEAD~1."
+        : "The notes have nothing on this.",
+    );
+    const answer = await makeAnswerer({ generalKnowledge: true }).answer(
+      "How do I undo my last git commit?",
+      SOURCES,
+    );
+
+    expect(answer.flag).toBe("none");
+    expect(answer.answer).toBe(
+      `The notes have nothing on this.\n\n${GENERAL_KNOWLEDGE_LABEL.en}\nUse git reset --soft HEAD~1.`,
     );
   });
 
