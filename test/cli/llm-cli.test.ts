@@ -45,6 +45,16 @@ describe("michi ask with an OpenAI-compatible server", () => {
     expect(prompt).toMatch(/known/);
   });
 
+  it("flags none when the model cites none of the retrieved notes", async () => {
+    server.setReply(() => "ノートには記述がありません。");
+    const run = await runChild(["ask", "--json", "DaemonSetって何?"], { cwd: ws.dir, env: env() });
+    const answer = JSON.parse(run.stdout);
+    expect(answer).toMatchObject({ mode: "llm", flag: "none", sources: [] });
+    expect(answer.notices.join(" ")).toMatch(/cited none of the \d+ retrieved notes/);
+    // The model did see the retrieved notes: it judged them, retrieval did not drop them.
+    expect(promptText(server.chatRequests()[0]?.body as never)).toContain("DaemonSetは各ノードに");
+  });
+
   it("falls back to the extractive answer when the server fails, exiting 0 without leaking the key", async () => {
     server.setMode("500");
     const started = Date.now();
