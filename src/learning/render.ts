@@ -117,7 +117,7 @@ export function renderStatusReport(report: StatusReport): string {
   const local = (iso: string) => formatLocalDateTime(new Date(iso), report.timeZone);
   const lastIngest = report.lastIngest
     ? `${local(report.lastIngest)} (${report.timeZone})`
-    : "never";
+    : "never (run `ingest` to index the notes; counts are as of the last ingest)";
   const lines = [
     `${report.notes} note${report.notes === 1 ? "" : "s"}, ${total} items: ✅ ${known} known, 🔺 ${partial} partial, ❓ ${unknown} unknown, 📝 ${unmarked} unmarked`,
     `index: ${report.chunks} chunks, ${formatBytes(report.indexBytes)}; last ingest: ${lastIngest}`,

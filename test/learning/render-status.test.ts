@@ -29,12 +29,12 @@ describe("renderStatusReport", () => {
     expect(ny).toContain("since 2026-11-29 10:30");
   });
 
-  it("says never when nothing was ingested yet", () => {
+  it("says never, and how to index, when nothing was ingested yet", () => {
     const empty = {
       ...report("UTC"),
       lastIngest: null,
       history: { ...report("UTC").history, baselineAt: null },
     };
-    expect(renderStatusReport(empty)).toContain("last ingest: never");
+    expect(renderStatusReport(empty)).toContain("last ingest: never (run `ingest` to index");
   });
 });
