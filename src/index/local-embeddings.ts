@@ -131,7 +131,9 @@ export class LocalEmbeddings extends Embeddings {
     this.info = {
       name: LocalEmbeddings.id,
       dimensions,
-      signature: `${LocalEmbeddings.id};d=${dimensions};ngram=${ngramWeight}`,
+      // Japanese words come from ICU's dictionary: a Node with another ICU may split them
+      // differently, so its query vectors would not match the stored ones.
+      signature: `${LocalEmbeddings.id};d=${dimensions};ngram=${ngramWeight};icu=${process.versions.icu}`,
     };
   }
 

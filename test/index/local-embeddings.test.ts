@@ -19,6 +19,8 @@ describe("LocalEmbeddings", () => {
     expect(LocalEmbeddings.id).toBe("local-hash-v2");
     expect(embedder.info).toMatchObject({ name: "local-hash-v2", dimensions: 128 });
     expect(embedder.info.signature).toContain("d=128");
+    // Japanese words depend on ICU's dictionary, so another ICU means another index.
+    expect(embedder.info.signature).toContain(`icu=${process.versions.icu}`);
   });
 
   it("returns unit vectors of the configured dimension", async () => {
