@@ -75,6 +75,11 @@ export interface App
    * decision's thresholds (the calibration bench sweeps them).
    */
   search(question: string, k?: number, options?: SearchOptions): Promise<Source[]>;
+  /**
+   * Builds the keyword indexes of the current index now (seconds at 100k items), so that a
+   * long-running front end's first question does not wait for them.
+   */
+  prepareSearch(): Promise<void>;
   store(): Promise<Store>;
   /**
    * The learning history's own database (history.db): what must survive the index being
@@ -416,6 +421,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     config,
     ingest: runIngest,
     search,
+    async prepareSearch() {
+      keywordIndex(await freshStore());
+    },
     async ask(question, options = {}) {
       const deadline = createDeadline(config.answerDeadlineMs);
       const notices = options.skipIngest

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type App, createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger, scrubSecrets } from "../src/logger.js";
@@ -127,5 +127,21 @@ describe("close", () => {
     await local.close();
     await expect(ingesting).resolves.toMatchObject({ notes: 1 });
     expect(store.db.open).toBe(false);
+  });
+});
+
+describe("prepareSearch", () => {
+  it("builds the keyword indexes once, so the first question reads no chunk texts", async () => {
+    ws = makeWorkspace();
+    app = createApp(loadConfig({}, { notesDir: ws.notes, dataDir: ws.data }));
+    await app.ingest();
+    const store = await app.store();
+    const reads = vi.spyOn(store, "embeddedTexts");
+
+    await app.prepareSearch();
+    expect(reads).toHaveBeenCalledTimes(1);
+    const sources = await app.search("DaemonSetって何?");
+    expect(sources[0]?.text).toContain("DaemonSet");
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 });

@@ -272,6 +272,7 @@ export function createBot(options: BotOptions): Bot {
       await ready;
       logger.info({ user: client.user?.id, intents: botIntents(config) }, "logged in");
       await app.ingest();
+      await app.prepareSearch();
       if (options.watch !== false) {
         watcher = createNotesWatcher({
           notesDir: config.notesDir,
