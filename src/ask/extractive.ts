@@ -43,9 +43,24 @@ const NONE_HINT: Readonly<Record<Language, string>> = {
   ja: "新しい「知らないこと」としてノートに追加できます。",
 };
 
+/**
+ * The primary source as a block quote, or as a fenced block when its text spans lines: notes
+ * keep paragraphs and items on one line, so such a text is a code block, whose lines must not
+ * be read as markdown (a `#` comment is no heading, `*` no emphasis).
+ */
 function quote(source: Source): string {
-  const lines = [source.text, ...source.context.map((c) => `  • ${c}`)];
-  return lines.map((l) => `> ${l}`).join("\n");
+  const context = source.context.map((c) => `>   • ${c}`);
+  if (!source.text.includes("\n")) return [`> ${source.text}`, ...context].join("\n");
+  // A fence longer than any backtick run inside, so the code cannot close it early.
+  const longestRun = Math.max(0, ...(source.text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return [fence, source.text, fence, ...context].join("\n");
+}
+
+/** A related source in one line: the first line of a code block stands for it. */
+function summarize(text: string): string {
+  const [first = "", ...more] = text.split("\n");
+  return more.length > 0 ? `${first.trimEnd()} …` : first;
 }
 
 export function answerExtractively(question: string, sources: readonly Source[]): Answer {
@@ -61,7 +76,8 @@ export function answerExtractively(question: string, sources: readonly Source[])
         [
           RELATED[language],
           ...related.map(
-            (s) => `- ${FLAG_ICONS[s.status]} ${s.text} (${formatCitation(s, language)})`,
+            (s) =>
+              `- ${FLAG_ICONS[s.status]} ${summarize(s.text)} (${formatCitation(s, language)})`,
           ),
         ].join("\n"),
       );
