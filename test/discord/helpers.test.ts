@@ -66,6 +66,21 @@ describe("splitText", () => {
     expect(parts.join("")).toBe(text);
   });
 
+  it("closes a code block cut in two and opens it again in the next part", () => {
+    const code = Array.from({ length: 40 }, (_, i) => `echo line ${i}`).join("\n");
+    const text = `Run this:\n\n\`\`\`sh\n${code}\n\`\`\`\n\nThen check the output.`;
+    const parts = splitText(text, 200);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const p of parts) {
+      expect(p.length).toBeLessThanOrEqual(200);
+      // Every part has balanced fences, so it renders on its own.
+      expect((p.match(/^```/gm) ?? []).length % 2).toBe(0);
+    }
+    const echoed = parts.join("\n").match(/^echo line \d+$/gm);
+    expect(echoed).toEqual(code.split("\n"));
+    expect(parts.at(-1)).toMatch(/Then check the output\.$/);
+  });
+
   it("truncate keeps within the limit with an ellipsis", () => {
     expect(truncate("abcdef", 4)).toBe("abc…");
     expect(truncate("😀😀😀", 4)).toBe("😀…");
