@@ -65,7 +65,15 @@ export interface IngestRunOptions {
 export interface App
   extends Pick<
     Learning,
-    "suggest" | "setStatus" | "learned" | "mark" | "unknown" | "undo" | "digest" | "status"
+    | "suggest"
+    | "setStatus"
+    | "learned"
+    | "mark"
+    | "unknown"
+    | "undo"
+    | "undoChange"
+    | "digest"
+    | "status"
   > {
   readonly config: Config;
   ingest(options?: IngestRunOptions): Promise<IngestSummary>;
@@ -460,6 +468,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     mark: (topic, to, options) => learning.mark(topic, to, options),
     unknown: (topic, options) => learning.unknown(topic, options),
     undo: () => learning.undo(),
+    undoChange: (changeId) => learning.undoChange(changeId),
     digest: (options) => learning.digest(options),
     status: () => learning.status(),
     learning,

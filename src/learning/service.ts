@@ -60,6 +60,8 @@ export type StatusChangeOutcome =
       /** The sub-item line written under the item, if any. */
       readonly noteLine: string | null;
       readonly events: readonly LearningEvent[];
+      /** The journaled change, for `undo(changeId)`. */
+      readonly changeId: string;
     }
   /** The item meant is already at the target status (`item.status === to`): nothing written. */
   | { readonly kind: "already"; readonly item: ItemRef; readonly to: MarkedStatus }
@@ -101,7 +103,13 @@ export interface UnknownOptions {
 }
 
 export type UnknownOutcome =
-  | { readonly kind: "added"; readonly item: ItemRef; readonly events: readonly LearningEvent[] }
+  | {
+      readonly kind: "added";
+      readonly item: ItemRef;
+      readonly events: readonly LearningEvent[];
+      /** The journaled change, for `undo(changeId)`. */
+      readonly changeId: string;
+    }
   /** An unknown or partial item with that text is already in the notes. */
   | { readonly kind: "exists"; readonly item: ItemRef }
   /** An item with that topic is marked known: adding it needs `force`. */
@@ -160,6 +168,16 @@ export type UndoOutcome =
   /** michi has made no change that is not undone yet. */
   | { readonly kind: "nothing" };
 
+/** What `undoChange` did: as `undo`, or why that change is not the one to undo. */
+export type UndoChangeOutcome =
+  | Exclude<UndoOutcome, { readonly kind: "nothing" }>
+  /** A later change is not undone yet, so this one is not undone: nothing was written. */
+  | { readonly kind: "not-last"; readonly change: ChangeRecord; readonly newest: ChangeRecord }
+  /** That change was undone already: nothing was written. */
+  | { readonly kind: "already-undone"; readonly change: ChangeRecord }
+  /** The journal has no change with that id: nothing was written. */
+  | { readonly kind: "unknown-change"; readonly id: string };
+
 export interface Learning {
   /** Called by the app after every ingest: records status events. */
   recordIngest(summary: IngestSummary): Promise<LearningEvent[]>;
@@ -184,6 +202,12 @@ export interface Learning {
    * has exactly the bytes michi wrote; otherwise refuses and changes nothing.
    */
   undo(): Promise<UndoOutcome>;
+  /**
+   * `undo` of exactly one change (the `changeId` of a `changed` / `added` outcome), and only
+   * while it is the newest change not undone: after any later change it refuses (`not-last`),
+   * because the bytes alone cannot tell it from a later change that wrote the same text.
+   */
+  undoChange(changeId: string): Promise<UndoChangeOutcome>;
   /** Called by the app after every answer (no-op when the question log is off). */
   logQuestion(answer: Answer): Promise<void>;
   digest(options?: DigestOptions): Promise<Digest>;
@@ -204,6 +228,16 @@ export function createLearning(deps: LearningDeps): Learning {
   /** Items an undo is putting back: their events get origin `undo`. */
   const undoing = new Set<string>();
   const versions = openVersions(config.dataDir, deps.now);
+  /**
+   * Journaled edits and undos run one at a time in this process, so "is this the newest
+   * change?" still holds when the undo writes.
+   */
+  let changeQueue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = changeQueue.then(task);
+    changeQueue = run.catch(() => undefined);
+    return run;
+  };
 
   const history = (): Promise<History> => deps.history();
   const absolute = (file: string) => path.join(config.notesDir, ...file.split("/"));
@@ -240,8 +274,9 @@ export function createLearning(deps: LearningDeps): Learning {
       },
     });
     // An undo is not journaled: the next undo goes one change further back.
+    let change: ChangeRecord | null = null;
     if (result.changed && options.journal !== false) {
-      await versions.record({
+      change = await versions.record({
         file,
         command,
         before: kept,
@@ -249,7 +284,7 @@ export function createLearning(deps: LearningDeps): Learning {
         itemIds: itemIds(),
       });
     }
-    return result;
+    return { ...result, change };
   };
 
   /**
@@ -270,18 +305,20 @@ export function createLearning(deps: LearningDeps): Learning {
     try {
       let found = null as ItemRef | null;
       const command = `${to === "known" ? "learned" : `mark ${to}`}: ${ref.text}`;
-      const result = await editNote(
-        ref.file,
-        command,
-        (current) => {
-          const edit = applyStatusEdit(ref.file, current, { itemId: ref.id, to, subItem });
-          found = edit.item === null ? null : toItemRef(edit.item);
-          return edit.text;
-        },
-        () => [ref.id],
+      const result = await serially(() =>
+        editNote(
+          ref.file,
+          command,
+          (current) => {
+            const edit = applyStatusEdit(ref.file, current, { itemId: ref.id, to, subItem });
+            found = edit.item === null ? null : toItemRef(edit.item);
+            return edit.text;
+          },
+          () => [ref.id],
+        ),
       );
       if (found === null) return { kind: "stale", item: toItemRef(ref) };
-      if (!result.changed) return { kind: "already", item: found, to };
+      if (!result.changed || result.change === null) return { kind: "already", item: found, to };
       await deps.ingest({ only: [ref.file] });
       const event = recorded.get(ref.id);
       return {
@@ -291,6 +328,7 @@ export function createLearning(deps: LearningDeps): Learning {
         to,
         noteLine: subItem,
         events: event ? [event] : [],
+        changeId: result.change.id,
       };
     } finally {
       pending.delete(ref.id);
@@ -331,6 +369,50 @@ export function createLearning(deps: LearningDeps): Learning {
         return { kind: "already", item: toItemRef(decision.best), to };
       default:
         return { kind: "ambiguous", topic: clean, to, candidates };
+    }
+  };
+
+  /** Puts back the version before `change` if the note still holds exactly michi's bytes. */
+  const revert = async (
+    change: ChangeRecord,
+  ): Promise<Extract<UndoOutcome, { kind: "undone" | "refused" }>> => {
+    const before = await versions.readBefore(change);
+    const refused = {
+      kind: "refused",
+      change,
+      kept: change.before === null ? null : versions.pathOf(change.before),
+    } as const;
+    const isMichis = (bytes: Buffer) => sha256(bytes) === change.afterSha256;
+    for (const id of change.itemIds) undoing.add(id);
+    try {
+      if (before === null) {
+        if (!(await removeIfSame(absolute(change.file), isMichis))) return refused;
+      } else {
+        let same = true;
+        await editNote(
+          change.file,
+          `undo of ${change.command}`,
+          (current) => {
+            same = isMichis(Buffer.from(current, "utf8"));
+            return same ? before.toString("utf8") : null;
+          },
+          () => change.itemIds,
+          { journal: false },
+        );
+        if (!same) return refused;
+      }
+      await versions.markReverted(change);
+      await deps.ingest({ only: [change.file] });
+      const events = change.itemIds.flatMap((id) => {
+        const event = recorded.get(id);
+        return event ? [event] : [];
+      });
+      return { kind: "undone", change, events };
+    } finally {
+      for (const id of change.itemIds) {
+        undoing.delete(id);
+        recorded.delete(id);
+      }
     }
   };
 
@@ -390,28 +472,30 @@ export function createLearning(deps: LearningDeps): Learning {
       }
       const date = formatLocalDate(deps.now(), timeZone);
       let added: ItemRef | undefined;
-      const result = await editNote(
-        INBOX_NOTE,
-        `unknown: ${clean}`,
-        (current) => {
-          const addition = applyInboxAddition(INBOX_NOTE, current, date, clean);
-          // A retry on changed text may give the new item another id.
-          if (added !== undefined) pending.delete(added.id);
-          added = toItemRef(addition.item);
-          pending.set(addition.item.id, null);
-          return addition.text;
-        },
-        () => (added ? [added.id] : []),
-        { create: true },
+      const result = await serially(() =>
+        editNote(
+          INBOX_NOTE,
+          `unknown: ${clean}`,
+          (current) => {
+            const addition = applyInboxAddition(INBOX_NOTE, current, date, clean);
+            // A retry on changed text may give the new item another id.
+            if (added !== undefined) pending.delete(added.id);
+            added = toItemRef(addition.item);
+            pending.set(addition.item.id, null);
+            return addition.text;
+          },
+          () => (added ? [added.id] : []),
+          { create: true },
+        ),
       );
-      if (!result.changed || added === undefined) {
+      if (!result.changed || result.change === null || added === undefined) {
         throw new MichiError(`${INBOX_NOTE}: could not add "${clean}".`);
       }
       const item = added;
       try {
         await deps.ingest({ only: [INBOX_NOTE] });
         const event = recorded.get(item.id);
-        return { kind: "added", item, events: event ? [event] : [] };
+        return { kind: "added", item, events: event ? [event] : [], changeId: result.change.id };
       } finally {
         pending.delete(item.id);
         recorded.delete(item.id);
@@ -420,46 +504,22 @@ export function createLearning(deps: LearningDeps): Learning {
     async undo() {
       // Fresh index first: hand edits made since the last run are recorded as edits, not ours.
       await deps.ingest({});
-      const change = await versions.lastChange();
-      if (change === undefined) return { kind: "nothing" };
-      const before = await versions.readBefore(change);
-      const refused: UndoOutcome = {
-        kind: "refused",
-        change,
-        kept: change.before === null ? null : versions.pathOf(change.before),
-      };
-      const isMichis = (bytes: Buffer) => sha256(bytes) === change.afterSha256;
-      for (const id of change.itemIds) undoing.add(id);
-      try {
-        if (before === null) {
-          if (!(await removeIfSame(absolute(change.file), isMichis))) return refused;
-        } else {
-          let same = true;
-          await editNote(
-            change.file,
-            `undo of ${change.command}`,
-            (current) => {
-              same = isMichis(Buffer.from(current, "utf8"));
-              return same ? before.toString("utf8") : null;
-            },
-            () => change.itemIds,
-            { journal: false },
-          );
-          if (!same) return refused;
+      return serially(async () => {
+        const change = await versions.lastChange();
+        return change === undefined ? { kind: "nothing" } : revert(change);
+      });
+    },
+    async undoChange(changeId) {
+      await deps.ingest({});
+      return serially(async () => {
+        const found = await versions.lookup(changeId);
+        if (found.change === undefined) return { kind: "unknown-change", id: changeId };
+        if (found.reverted) return { kind: "already-undone", change: found.change };
+        if (found.newest !== undefined && found.newest.id !== changeId) {
+          return { kind: "not-last", change: found.change, newest: found.newest };
         }
-        await versions.markReverted(change);
-        await deps.ingest({ only: [change.file] });
-        const events = change.itemIds.flatMap((id) => {
-          const event = recorded.get(id);
-          return event ? [event] : [];
-        });
-        return { kind: "undone", change, events };
-      } finally {
-        for (const id of change.itemIds) {
-          undoing.delete(id);
-          recorded.delete(id);
-        }
-      }
+        return revert(found.change);
+      });
     },
     async logQuestion(answer) {
       if (!config.questionLog) return;

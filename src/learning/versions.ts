@@ -34,6 +34,14 @@ export interface ChangeRecord {
   readonly itemIds: readonly string[];
 }
 
+/** A change looked up by id (see `Versions.lookup`). */
+export interface ChangeLookup {
+  /** Undefined when the journal has no change with that id. */
+  readonly change: ChangeRecord | undefined;
+  readonly reverted: boolean;
+  readonly newest: ChangeRecord | undefined;
+}
+
 interface RevertLine {
   readonly reverts: string;
   readonly at: string;
@@ -46,6 +54,8 @@ export interface Versions {
   record(change: Omit<ChangeRecord, "id" | "at">): Promise<ChangeRecord>;
   /** The newest change not yet undone. */
   lastChange(): Promise<ChangeRecord | undefined>;
+  /** One change by id, whether it was undone, and the newest change not yet undone. */
+  lookup(id: string): Promise<ChangeLookup>;
   /** The bytes a change replaced (null: the note did not exist). */
   readBefore(change: ChangeRecord): Promise<Buffer | null>;
   markReverted(change: ChangeRecord): Promise<void>;
@@ -125,15 +135,16 @@ export function openVersions(dataDir: string, now: () => Date): Versions {
       return entry;
     },
     async lastChange() {
+      return newestOf(await readJournal());
+    },
+    async lookup(id) {
       const entries = await readJournal();
-      const reverted = new Set(
-        entries.filter((e): e is RevertLine => "reverts" in e).map((e) => e.reverts),
-      );
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const entry = entries[i];
-        if (entry !== undefined && "file" in entry && !reverted.has(entry.id)) return entry;
-      }
-      return undefined;
+      const change = entries.find((e): e is ChangeRecord => "file" in e && e.id === id);
+      return {
+        change,
+        reverted: entries.some((e) => "reverts" in e && e.reverts === id),
+        newest: newestOf(entries),
+      };
     },
     async readBefore(change) {
       if (change.before === null) return null;
@@ -150,4 +161,16 @@ export function openVersions(dataDir: string, now: () => Date): Versions {
       await append({ reverts: change.id, at: now().toISOString() });
     },
   };
+}
+
+/** The newest change of the journal that no revert line names. */
+function newestOf(entries: readonly (ChangeRecord | RevertLine)[]): ChangeRecord | undefined {
+  const reverted = new Set(
+    entries.filter((e): e is RevertLine => "reverts" in e).map((e) => e.reverts),
+  );
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry !== undefined && "file" in entry && !reverted.has(entry.id)) return entry;
+  }
+  return undefined;
 }
