@@ -83,6 +83,8 @@ export const CUSTOM_IDS = {
   thumbsUp: (key: string) => `fb:up:${key}`,
   thumbsDown: (key: string) => `fb:down:${key}`,
   pick: (key: string) => `pick:${key}`,
+  /** Undoes exactly the change `changeId` (which holds colons: the handler rejoins its args). */
+  undo: (changeId: string) => `undo:${changeId}`,
 } as const;
 
 export function statusIcon(status: Status): string {

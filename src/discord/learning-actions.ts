@@ -5,9 +5,11 @@
  */
 import type {
   AutocompleteInteraction,
+  BaseInteraction,
   RepliableInteraction,
   SlashCommandStringOption,
 } from "discord.js";
+import type { Language } from "../ask/language.js";
 import type { StatusChangeOutcome, UnknownOutcome } from "../learning/service.js";
 import type { MarkedStatus } from "../notes/edit.js";
 import type { BotContext } from "./context.js";
@@ -65,6 +67,14 @@ export function unknownReply(
       ? CUSTOM_IDS.addUnknownAnyway("a", answerKey)
       : CUSTOM_IDS.addUnknownAnyway("p", ctx.pending.add({ kind: "unknown", topic, userId })),
   );
+}
+
+/**
+ * The language of a reply that has no text of the user's to go by (an answer follows its
+ * question's): their Discord client's, as Discord picks the commands' localized descriptions.
+ */
+export function replyLanguage(interaction: BaseInteraction): Language {
+  return interaction.locale.startsWith("ja") ? "ja" : "en";
 }
 
 /** Acknowledges now (a note edit plus re-index can take longer than Discord's 3 s), privately. */

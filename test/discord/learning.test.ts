@@ -116,7 +116,8 @@ describe("learning from Discord, as an owner", () => {
     );
     const updated = h.fake.message(reply.id);
     expect(text(updated)).toContain("unknown → known");
-    expect(updated?.components).toEqual([]);
+    // The menu is gone; the change's Undo button took its place.
+    expect(componentIds(updated as RecordedMessage)).toEqual([expect.stringMatching(/^undo:/)]);
     expectWellBehaved(h);
   });
 

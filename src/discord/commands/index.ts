@@ -6,9 +6,19 @@ import { digest } from "./digest.js";
 import { learned } from "./learned.js";
 import { mark } from "./mark.js";
 import { status } from "./status.js";
+import { undo } from "./undo.js";
 import { unknown } from "./unknown.js";
 
-export const COMMANDS: readonly Command[] = [ask, learned, mark, unknown, digest, status, askMichi];
+export const COMMANDS: readonly Command[] = [
+  ask,
+  learned,
+  mark,
+  unknown,
+  undo,
+  digest,
+  status,
+  askMichi,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.data.name === name);

@@ -1,7 +1,13 @@
 /** Every button and select menu handler, once, by the first part of its custom id. */
 import type { ComponentHandler } from "../component.js";
 import { feedback } from "./feedback.js";
-import { learnButton, pickMenu, unknownAnywayButton, unknownButton } from "./learning.js";
+import {
+  learnButton,
+  pickMenu,
+  undoButton,
+  unknownAnywayButton,
+  unknownButton,
+} from "./learning.js";
 
 export const COMPONENTS: readonly ComponentHandler[] = [
   feedback,
@@ -9,6 +15,7 @@ export const COMPONENTS: readonly ComponentHandler[] = [
   unknownButton,
   unknownAnywayButton,
   pickMenu,
+  undoButton,
 ];
 
 /** The handler of a custom id (`name:arg:…`) and its args. */

@@ -2,12 +2,20 @@
  * The buttons and the select menu that change notes (owners only, checked by the bot before
  * these run): "I learned this" acts on the answer's primary item by id, "Add to my unknowns"
  * adds the answer's question, "Add anyway" adds it although the notes mark it known, and the
- * select menu sets the status of the item picked among a topic's candidates.
+ * select menu sets the status of the item picked among a topic's candidates. "Undo" under a
+ * change undoes exactly that change, and refuses once michi made another one since.
  */
 import type { ComponentHandler } from "../component.js";
 import type { BotContext } from "../context.js";
 import { noticeMessage, type OutgoingMessage } from "../embeds.js";
-import { deferPrivately, finish, statusReply, unknownReply } from "../learning-actions.js";
+import {
+  deferPrivately,
+  finish,
+  replyLanguage,
+  statusReply,
+  unknownReply,
+} from "../learning-actions.js";
+import { undoMessage } from "../outcomes.js";
 import { toEdit, toReply } from "../send.js";
 
 const GONE = "That answer is no longer on record; ask again.";
@@ -94,6 +102,22 @@ export const pickMenu = {
     );
     ctx.pending.delete(key);
     await replaceChoice(interaction, statusReply(ctx, outcome, interaction.user.id, pending.note));
+  },
+} satisfies ComponentHandler;
+
+export const undoButton = {
+  name: "undo",
+  writes: true,
+  async execute(interaction, ctx, args) {
+    // A change id holds colons (its ISO time), so its parts come as several args.
+    const changeId = args.join(":");
+    await interaction.deferUpdate();
+    const outcome = await ctx.app.undoChange(changeId);
+    const message = undoMessage(outcome, replyLanguage(interaction));
+    // Undone: the change's reply becomes the undo's. Otherwise it stays, with its button, and
+    // the reason comes privately (the button may work later, once the later change is undone).
+    if (outcome.kind === "undone") await replaceChoice(interaction, message);
+    else await interaction.followUp(toReply(message, true));
   },
 } satisfies ComponentHandler;
 
