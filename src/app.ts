@@ -50,6 +50,8 @@ export interface AskOptions {
   readonly history?: readonly Turn[];
   /** Progress of the ingest before the answer (a large or first ingest takes a while). */
   readonly onIngestProgress?: (progress: IngestProgress) => void;
+  /** false: keep the question out of the question log (an eval's questions are not the user's). */
+  readonly logQuestion?: boolean;
 }
 
 export interface IngestRunOptions {
@@ -457,7 +459,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       const answer = notices.length
         ? { ...answered, notices: [...notices, ...answered.notices] }
         : answered;
-      await learning.logQuestion(answer);
+      if (options.logQuestion !== false) await learning.logQuestion(answer);
       return answer;
     },
     store,

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeWorkspace, runChild } from "../support/cli.js";
 import { type FakeOpenAI, promptText, startFakeOpenAI } from "../support/fake-openai.js";
@@ -53,6 +55,36 @@ describe("michi ask with an OpenAI-compatible server", () => {
     expect(answer.notices.join(" ")).toMatch(/cited none of the \d+ retrieved notes/);
     // The model did see the retrieved notes: it judged them, retrieval did not drop them.
     expect(promptText(server.chatRequests()[0]?.body as never)).toContain("DaemonSetは各ノードに");
+  });
+
+  it("eval --answers scores the model's answers: a near miss it cites nothing for is none", async () => {
+    // The model finds the DaemonSet question answered by the notes, the restart question not.
+    server.setReply((req) =>
+      /Question: DaemonSet/.test(promptText(req))
+        ? "DaemonSetは各ノードにPodを1つずつ配置します [1]。"
+        : "ノートには記述がありません。",
+    );
+    const file = path.join(ws.dir, "q.jsonl");
+    writeFileSync(
+      file,
+      [
+        { id: "a", q: "DaemonSetって何?", note: "k8s-weekly-log-2.md" },
+        { id: "b", q: "StatefulSetのPodを再起動するには?", flag: "none" },
+      ]
+        .map((q) => JSON.stringify(q))
+        .join("\n"),
+    );
+    const evalJson = async (...extra: string[]) =>
+      JSON.parse(
+        (await runChild(["eval", "--json", ...extra, file], { cwd: ws.dir, env: env() })).stdout,
+      );
+
+    // Retrieval alone finds the StatefulSet items, so it cannot call the near miss none.
+    expect(await evalJson()).toMatchObject({ hit1: 1, noneAccuracy: 0 });
+    expect(await evalJson("--answers")).toMatchObject({ hit1: 1, noneAccuracy: 1, falseNone: 0 });
+    // An eval's questions stay out of the user's question log.
+    const status = await runChild(["status", "--json"], { cwd: ws.dir, env: env() });
+    expect(JSON.parse(status.stdout).history.questions).toBe(0);
   });
 
   it("falls back to the extractive answer when the server fails, exiting 0 without leaking the key", async () => {

@@ -16,7 +16,11 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--json", "print the report as JSON")
     .option("--baseline", "also score MiniSearch over whole notes on the same questions")
     .option("-k <n>", "sources retrieved per question", "10")
-    .action(async (file: string, options: { json?: boolean; baseline?: boolean; k: string }) => {
+    .option(
+      "--answers",
+      "score the answers, not retrieval alone: with an LLM, an answer citing no note is none",
+    )
+    .action(async (file: string, options: EvalOptions) => {
       const k = Number(options.k);
       if (!Number.isInteger(k) || k < 1) {
         throw new MichiError(`-k: expected a positive whole number, got "${options.k}"`);
@@ -27,7 +31,11 @@ export function registerEval(program: Command, ctx: CliContext): void {
       const questions = parseEvalFile(text, file);
       const app = ctx.app();
       await app.ingest();
-      const report = await evaluate(questions, (q) => app.search(q, k));
+      const report = await evaluate(questions, async (q) =>
+        options.answers
+          ? (await app.ask(q, { k, skipIngest: true, logQuestion: false })).sources
+          : app.search(q, k),
+      );
       let baseline: EvalReport | undefined;
       if (options.baseline) {
         const { buildNoteBaseline } = await import("../../ask/note-baseline.js");
@@ -40,6 +48,13 @@ export function registerEval(program: Command, ctx: CliContext): void {
       }
       for (const line of formatEvalReport(report, baseline)) writeLine(ctx.io.stdout, line);
     });
+}
+
+interface EvalOptions {
+  readonly json?: boolean;
+  readonly baseline?: boolean;
+  readonly k: string;
+  readonly answers?: boolean;
 }
 
 function withoutFailures(report: EvalReport): Omit<EvalReport, "failures"> {
