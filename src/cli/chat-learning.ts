@@ -9,6 +9,7 @@ import type { CliContext } from "./context.js";
 import {
   type PickWording,
   renderStatusChange,
+  renderUndo,
   renderUnknownOutcome,
   throwOnInputError,
 } from "./learning-outcomes.js";
@@ -19,6 +20,7 @@ export const LEARNING_CHAT_HELP = `  /learned TOPIC [--note TEXT]   mark the ite
   /mark TOPIC --status S         set its status (known, partial, unknown)
   /pick N                        choose candidate N after an ambiguous /learned or /mark
   /unknown TOPIC                 add TOPIC to inbox.md as an unknown
+  /undo                          put back the note michi changed last, if not edited since
   /digest [--since DATE]         what you learned in the last 7 days, and the gaps
   /status                        counts, last ingest, index size, warnings`;
 
@@ -48,7 +50,7 @@ export function createLearningChat(ctx: CliContext) {
 
   return {
     async handle(input: string): Promise<string | null> {
-      const match = /^\/(learned|mark|pick|unknown|digest|status)(?:\s+([\s\S]*))?$/.exec(
+      const match = /^\/(learned|mark|pick|unknown|undo|digest|status)(?:\s+([\s\S]*))?$/.exec(
         input.trim(),
       );
       if (match === null) return null;
@@ -83,6 +85,8 @@ export function createLearningChat(ctx: CliContext) {
           const outcome = await app().unknown(text, { force });
           return renderUnknownOutcome(outcome, (t) => `/unknown ${t} --force`, text);
         }
+        case "undo":
+          return renderUndo(await app().undo(), ctx.config().digest.timezone);
         case "digest": {
           const since = flags.get("since");
           const timeZone = ctx.config().digest.timezone;

@@ -5,7 +5,8 @@
 import { MichiError } from "../errors.js";
 import type { Candidate } from "../learning/match.js";
 import { formatPlace, icon } from "../learning/render.js";
-import type { StatusChangeOutcome, UnknownOutcome } from "../learning/service.js";
+import type { StatusChangeOutcome, UndoOutcome, UnknownOutcome } from "../learning/service.js";
+import { formatLocalDateTime } from "../learning/time.js";
 
 /** How this front end tells the user to choose: a flag on the command line, `/pick` in chat. */
 export interface PickWording {
@@ -106,4 +107,23 @@ export function renderUnknownOutcome(
 export function statusChangeJson(outcome: StatusChangeOutcome): unknown {
   if (outcome.kind !== "ambiguous") return outcome;
   return { ...outcome, candidates: outcome.candidates.map((c, i) => ({ pick: i + 1, ...c })) };
+}
+
+/** Notes are named relative to the notes folder, like the other learning commands do. */
+export function renderUndo(outcome: UndoOutcome, timeZone: string): string {
+  if (outcome.kind === "nothing") {
+    return "Nothing to undo: michi has made no change to a note that is not undone yet.";
+  }
+  const { change } = outcome;
+  const note = change.file;
+  // Stored times are UTC; people read them in their own zone, as `status` shows them.
+  const at = `${formatLocalDateTime(new Date(change.at), timeZone)} ${timeZone}`;
+  if (outcome.kind === "refused") {
+    const kept = outcome.kept === null ? "" : ` The version before it is kept in ${outcome.kept}.`;
+    return `michi: ${note} changed since michi's last change to it (${change.command}, ${at}), so undo would overwrite that: nothing was changed.${kept}`;
+  }
+  const lines = [`↩️ undid ${change.command} (${at}): ${note} is back to the version before it`];
+  for (const e of outcome.events)
+    lines.push(`   ${e.text}: ${e.from ?? "new"} → ${e.to ?? "gone"}`);
+  return lines.join("\n");
 }

@@ -257,4 +257,22 @@ describe("learning commands in the terminal chat", () => {
     expect(run.stdout).toMatch(/Pod作成時.*: partial → known/);
     expect(run.stdout).toContain("history: 1 events");
   });
+
+  it("/undo puts back the note the chat's /learned changed, byte for byte", async () => {
+    const note = path.join(ws.notes, "k8s-weekly-log-2.md");
+    const before = readFileSync(note);
+    const run = await runInProcess(["--notes", ws.notes, "--data", ws.data, "chat"], {
+      cwd: ws.dir,
+      env: ENV,
+      stdin: "/learned StatefulSetはDB等に使う\n/undo\n/undo\n/quit\n",
+    });
+    expect(run.code).toBe(0);
+    // When, in the configured zone like `status` (Asia/Tokyo here), not a raw UTC timestamp.
+    expect(run.stdout).toMatch(
+      /↩️ undid learned: StatefulSetはDB等に使う.* \(\d{4}-\d\d-\d\d \d\d:\d\d Asia\/Tokyo\): k8s-weekly-log-2\.md is back/,
+    );
+    expect(run.stdout).toContain("known → unknown");
+    expect(run.stdout).toContain("Nothing to undo");
+    expect(readFileSync(note).equals(before)).toBe(true);
+  });
 });

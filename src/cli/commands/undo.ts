@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import type { UndoOutcome } from "../../learning/service.js";
 import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
+import { renderUndo } from "../learning-outcomes.js";
 
 export function registerUndo(program: Command, ctx: CliContext): void {
   program
@@ -19,27 +19,8 @@ export function registerUndo(program: Command, ctx: CliContext): void {
         return;
       }
       const out = outcome.kind === "refused" ? ctx.io.stderr : ctx.io.stdout;
-      writeLine(out, renderUndo(outcome));
+      writeLine(out, renderUndo(outcome, ctx.config().digest.timezone));
     });
-}
-
-/** Notes are named relative to the notes folder, like the other learning commands do. */
-function renderUndo(outcome: UndoOutcome): string {
-  if (outcome.kind === "nothing") {
-    return "Nothing to undo: michi has made no change to a note that is not undone yet.";
-  }
-  const { change } = outcome;
-  const note = change.file;
-  if (outcome.kind === "refused") {
-    const kept = outcome.kept === null ? "" : ` The version before it is kept in ${outcome.kept}.`;
-    return `michi: ${note} changed since michi's last change to it (${change.command}, ${change.at}), so undo would overwrite that: nothing was changed.${kept}`;
-  }
-  const lines = [
-    `↩️ undid ${change.command} (${change.at}): ${note} is back to the version before it`,
-  ];
-  for (const e of outcome.events)
-    lines.push(`   ${e.text}: ${e.from ?? "new"} → ${e.to ?? "gone"}`);
-  return lines.join("\n");
 }
 
 export const undo = { name: "undo", register: registerUndo } satisfies CliCommand;
