@@ -28,6 +28,12 @@ export interface NoteHit extends Omit<KeywordHit, "id"> {
    * times the share of the title the question repeats (1: the question is the title).
    */
   readonly titleMatch?: number;
+  /**
+   * How much of the note's folder names the question repeats (IDF-weighted share, 1: every
+   * folder word): a folder is a topic (`docker/`, `vscode/`), and a question naming the tool
+   * it is about should reach that topic's notes before notes sharing only its phrasing.
+   */
+  readonly folderMatch?: number;
 }
 
 export class NoteIndex {
@@ -146,16 +152,17 @@ export class NoteIndex {
     return hits.map(({ id, ...rest }) => ({
       file: id,
       ...rest,
-      titleMatch: (byTitle.get(id) ?? 0) * this.titleShareIn(id, asked),
+      titleMatch: (byTitle.get(id) ?? 0) * this.shareIn(this.titleTerms.get(id) ?? [], asked),
+      folderMatch: this.shareIn(folderTermsOf(id), asked),
     }));
   }
 
-  /** IDF-weighted share of a note's title terms that the question contains. */
-  private titleShareIn(file: string, asked: ReadonlySet<string>): number {
+  /** IDF-weighted share of `terms` (a note's title or folder words) that the question contains. */
+  private shareIn(terms: readonly string[], asked: ReadonlySet<string>): number {
     let all = 0;
     let found = 0;
     // IDF now, not at indexing: it moves with every ingest, and only a search's hits need it.
-    for (const t of this.titleTerms.get(file) ?? []) {
+    for (const t of terms) {
       const w = this.weights.termIdf(t);
       all += w;
       if (asked.has(t)) found += w;
@@ -271,6 +278,21 @@ export class NoteIndex {
       else deleteFrom(this.byName, name, file);
     }
   }
+}
+
+const folderTerms = new Map<string, readonly string[]>();
+
+/** The distinct words of a note's folder names (`react-native/` → react, native), cached. */
+function folderTermsOf(file: string): readonly string[] {
+  const dir = path.posix.dirname(file);
+  if (dir === ".") return [];
+  let terms = folderTerms.get(dir);
+  if (!terms) {
+    terms = [...new Set(analyze(dir.split("/").join("\n")))];
+    if (folderTerms.size >= 10_000) folderTerms.clear();
+    folderTerms.set(dir, terms);
+  }
+  return terms;
 }
 
 /** Prefix of a wiki name's key in the inbound map (no note path starts with it). */

@@ -202,6 +202,12 @@ export interface NoteRetrievalOptions {
    * note's title ("2022年 振り返り") ranks that note above siblings sharing its words.
    */
   readonly titleWeight: number;
+  /**
+   * Added to a note's score times its folder match (NoteHit.folderMatch): among notes that
+   * match a question about as well, those in the folder it names (`docker/` for "Old Docker
+   * containers … start automatically") come first. Orders notes only, like the title match.
+   */
+  readonly folderWeight: number;
 }
 
 /** The none decision's thresholds (and the floor of the notes listed once it answers). */
@@ -226,6 +232,8 @@ export const DEFAULT_NOTE_OPTIONS: NoteRetrievalOptions = {
   minFollowingScore: 0.25,
   // Measured on the dev sets (docs/retrieval.md): 0.1–0.3 all help, 0.3 most.
   titleWeight: 0.3,
+  // Measured on the dev sets (docs/retrieval.md): 0.08–0.2 all help the TIL vault alike.
+  folderWeight: 0.1,
 };
 
 /** The question's relevant hits, best first, at most `k`; empty means "nothing relevant". */
@@ -325,9 +333,17 @@ export function rankByNote(
   o: RetrievalOptions & NoteRetrievalOptions,
   unseen: UnseenWords,
 ): RetrievedHit[] {
-  const noteEvidence = new Map<string, { coverage: number; rank: number; title: number }>();
+  const noteEvidence = new Map<
+    string,
+    { coverage: number; rank: number; title: number; folder: number }
+  >();
   noteHits.forEach((h, rank) => {
-    noteEvidence.set(h.file, { coverage: h.coverage, rank, title: h.titleMatch ?? 0 });
+    noteEvidence.set(h.file, {
+      coverage: h.coverage,
+      rank,
+      title: h.titleMatch ?? 0,
+      folder: h.folderMatch ?? 0,
+    });
   });
   const byNote = new Map<string, RetrievedHit[]>();
   for (const hit of fused) {
@@ -357,7 +373,9 @@ export function rankByNote(
     const ev = noteEvidence.get(file);
     const noteScore = ev ? 0.6 * ev.coverage + 0.4 * (1 / (o.rrfK + ev.rank + 1) / rrfMax) : 0;
     const evidence = clamp01((1 - o.noteWeight) * best + o.noteWeight * noteScore);
-    const score = clamp01(evidence + o.titleWeight * (ev?.title ?? 0));
+    const score = clamp01(
+      evidence + o.titleWeight * (ev?.title ?? 0) + o.folderWeight * (ev?.folder ?? 0),
+    );
     scored.push({
       file,
       evidence,
@@ -378,8 +396,8 @@ export function rankByNote(
     });
   }
   scored.sort((a, b) => b.score - a.score || compareIds(a.file, b.file));
-  // The none decision weighs the evidence alone: a title match orders notes, it does not make
-  // a question answerable (the thresholds were calibrated without it).
+  // The none decision weighs the evidence alone: a title or folder match orders notes, it does
+  // not make a question answerable (the thresholds were calibrated without them).
   if (Math.max(0, ...scored.map((n) => n.evidence)) < minTop) return [];
   if (!o.distinctNotes) return scored.flatMap((n) => n.hits.filter((h) => h.relevant));
   const firsts: RetrievedHit[] = [];

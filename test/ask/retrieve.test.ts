@@ -271,4 +271,36 @@ describe("retrieve over notes", () => {
     const untitled = await retrieve("2022年 振り返り", deps, { titleWeight: 0 });
     expect(notes.fileOf(untitled[0]?.id ?? "")).not.toBe("2022.md");
   });
+
+  it("ranks the notes of the folder a question names above notes sharing only its phrasing", async () => {
+    const keyword = new KeywordIndex();
+    const notes = new NoteIndex({ conceptWeights: keyword });
+    const note = (file: string, title: string, texts: string[]) =>
+      texts.forEach((text, i) => {
+        const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
+        keyword.add(c);
+        notes.add(c);
+      });
+    note("docker/startup.md", "Prevent Startup", [
+      "Old containers come back at login: set restart to no.",
+    ]);
+    note("workflow/time.md", "Track Time", ["Projects I stopped working on come back at login."]);
+    note("git/log.md", "Log", ["git log shows old commits."]);
+    note("react-native/setup.md", "Setup", ["Install the native toolchain."]);
+    const question = "old docker containers of projects I stopped working on come back at login";
+    const folderMatch = new Map(notes.search(question, 5).map((h) => [h.file, h.folderMatch]));
+    expect(folderMatch.get("docker/startup.md")).toBeCloseTo(1);
+    expect(folderMatch.get("workflow/time.md")).toBe(0);
+    // A folder of two words counts by the share the question repeats.
+    const [native] = notes.search("native toolchain", 1);
+    expect(native?.folderMatch).toBeGreaterThan(0);
+    expect(native?.folderMatch).toBeLessThan(1);
+    const deps = { embedder: null, searchVectors: () => [], keyword, notes };
+    const hits = await retrieve(question, deps);
+    expect(notes.fileOf(hits[0]?.id ?? "")).toBe("docker/startup.md");
+    const unfoldered = await retrieve(question, deps, { folderWeight: 0 });
+    expect(notes.fileOf(unfoldered[0]?.id ?? "")).toBe("workflow/time.md");
+    // The none decision does not count it: both questions are answered, or neither.
+    expect(hits.length > 0).toBe(unfoldered.length > 0);
+  });
 });
