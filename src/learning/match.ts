@@ -146,16 +146,15 @@ export function matchLiteral(
 
 /**
  * Ranks candidates: literal matches from `literal` (matched here) and retrieval hits with their
- * relevance scores, best tier first; within a tier, items still to change (not at `to`) first,
- * then by score. Deterministic: ties go by note and line, so `--pick N` finds the same list.
+ * relevance scores, best tier first, then by score; ties go by note and line. Statuses play no
+ * part: `--pick N` after a listed topic must find the list the user saw, also when an earlier
+ * `--pick` from it has just changed an item's status.
  */
 export function rankCandidates(
   topic: string,
   literal: readonly MatchableItem[],
   retrieved: readonly (MatchableItem & { readonly score: number })[],
-  to?: string,
 ): Candidate[] {
-  const settled = (c: Candidate) => (c.status === to ? 1 : 0);
   const byId = new Map<string, Candidate>();
   for (const item of literal) {
     const match = matchLiteral(topic, item.text);
@@ -169,7 +168,6 @@ export function rankCandidates(
     .sort(
       (a, b) =>
         TIER_RANK[b.tier] - TIER_RANK[a.tier] ||
-        settled(a) - settled(b) ||
         b.score - a.score ||
         compareStrings(a.file, b.file) ||
         a.line - b.line ||

@@ -245,7 +245,6 @@ export function createLearning(deps: LearningDeps): Learning {
   /** Ranked candidates among items of the given statuses (the target status included). */
   const findCandidates = async (
     topic: string,
-    to: MarkedStatus,
     statuses: ReadonlySet<Status>,
   ): Promise<Candidate[]> => {
     const store = await deps.store();
@@ -253,7 +252,7 @@ export function createLearning(deps: LearningDeps): Learning {
     const retrieved = (await deps.search(topic, SEARCH_DEPTH)).filter(
       (s) => s.kind === "item" && statuses.has(s.status),
     );
-    return rankCandidates(topic, literal, retrieved, to);
+    return rankCandidates(topic, literal, retrieved);
   };
 
   /**
@@ -352,7 +351,7 @@ export function createLearning(deps: LearningDeps): Learning {
     if (note === "") return { kind: "empty-note" };
     // Fresh index first: hand edits made since the last run are recorded as edits, not ours.
     await deps.ingest({});
-    const candidates = await findCandidates(clean, to, statuses);
+    const candidates = await findCandidates(clean, statuses);
     if (candidates.length === 0) return { kind: "none", topic: clean, id: null };
     if (options.pick !== undefined) {
       const picked = candidates[options.pick - 1];
@@ -463,7 +462,7 @@ export function createLearning(deps: LearningDeps): Learning {
         // A topic that names known items (and no open one) contradicts the notes.
         const marked = new Set<Status>(["known", "partial", "unknown"]);
         const decision = decideMatch(
-          rankCandidates(clean, findLiteralMatches(store, clean, marked), [], "known"),
+          rankCandidates(clean, findLiteralMatches(store, clean, marked), []),
           "known",
         );
         if (decision.kind === "already") {

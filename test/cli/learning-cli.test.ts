@@ -77,6 +77,25 @@ describe("michi learned", () => {
     expect(readFileSync(notePath(), "utf8").split("\n")[second.line - 1]).toMatch(/^- O Pod/);
   });
 
+  it("keeps the numbers of a listed topic after a --pick, so the next --pick takes the item shown", async () => {
+    const helm = path.join(ws.notes, "helm.md");
+    writeFileSync(
+      helm,
+      "# Helm\n\n- X Helm charts and their templates\n- X Helm hooks\n- X Helm values files\n",
+    );
+    const listed = JSON.parse((await michi("learned", "Helm", "--json")).stdout);
+    expect(listed.kind).toBe("ambiguous");
+    const shown = listed.candidates.map((c: { text: string }) => c.text);
+    expect(shown).toHaveLength(3);
+    // The user takes the first and then the second item of the list they were shown.
+    expect((await michi("learned", "Helm", "--pick", "1")).code).toBe(0);
+    const second = await michi("learned", "Helm", "--pick", "2", "--json");
+    expect(JSON.parse(second.stdout)).toMatchObject({ kind: "changed", item: { text: shown[1] } });
+    const lines = readFileSync(helm, "utf8").split("\n");
+    const third = lines.find((l) => l.endsWith(shown[2]));
+    expect(third).toBe(`- X ${shown[2]}`);
+  });
+
   it("rejects a --pick beyond the candidates in one line, changing nothing", async () => {
     const before = readFileSync(notePath());
     const run = await michi("learned", "Pod", "--pick", "99");
@@ -249,7 +268,7 @@ describe("learning commands in the terminal chat", () => {
     const run = await runInProcess(["--notes", ws.notes, "--data", ws.data, "chat"], {
       cwd: ws.dir,
       env: ENV,
-      stdin: "/learned Pod\n/pick 1\n/status\n/quit\n",
+      stdin: "/learned Pod\n/pick 2\n/status\n/quit\n",
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"Pod" does not name one item clearly');

@@ -163,18 +163,23 @@ describe("learned", () => {
     const literal = outcome.candidates.filter((c) => c.tier !== "retrieval");
     expect(literal.length).toBeGreaterThanOrEqual(3);
     expect(literal.every((c) => c.text.includes("Pod"))).toBe(true);
-    // The items still to learn come first among those that name Pod.
+    // The items that start with "Pod" come first, the shortest (most fully named) first.
     expect(outcome.candidates.slice(0, 3).map((c) => [c.line, c.status])).toEqual([
+      [27, "known"],
       [28, "partial"],
       [30, "partial"],
-      [27, "known"],
     ]);
     expect(readNoteText()).toBe(before);
     expect(await allEvents()).toEqual([]);
 
-    const picked = await app.learned("Pod", { pick: 2 });
-    expect(picked).toMatchObject({ kind: "changed", item: { id: outcome.candidates[1]?.id } });
+    const picked = await app.learned("Pod", { pick: 3 });
+    expect(picked).toMatchObject({ kind: "changed", item: { id: outcome.candidates[2]?.id } });
     expect(readNoteText()).toBe(before.replace("- △ Podを管理する", "- O Podを管理する"));
+    // The change moves no candidate: the list the user saw still holds.
+    const again = await app.learned("Pod");
+    expect(again.kind === "ambiguous" && again.candidates.map((c) => c.id)).toEqual(
+      outcome.candidates.map((c) => c.id),
+    );
   });
 
   it("says already for a pick at the target status, writing nothing (not another item)", async () => {
