@@ -36,10 +36,19 @@ export function throwOnInputError(outcome: StatusChangeOutcome, wording: PickWor
     case "empty-note":
       throw new MichiError("--note: the text is empty.");
     case "invalid-pick":
-      throw new MichiError(
-        `${wording.option} ${outcome.pick}: there ${outcome.count === 1 ? "is 1 candidate" : `are ${outcome.count} candidates`} for "${outcome.topic}"; pick 1 to ${outcome.count}.`,
-      );
+      throw new MichiError(invalidPickMessage(outcome, wording));
   }
+}
+
+function invalidPickMessage(
+  outcome: Extract<StatusChangeOutcome, { kind: "invalid-pick" }>,
+  wording: PickWording,
+): string {
+  const { pick, topic, count, names } = outcome;
+  if (names !== undefined) {
+    return `${wording.option} ${pick}: "${topic}" names one item clearly (${names.file}:${names.line}, ${names.text}), so there is no list to pick from; run it without ${wording.option}.`;
+  }
+  return `${wording.option} ${pick}: there ${count === 1 ? "is 1 candidate" : `are ${count} candidates`} for "${topic}"; pick 1 to ${count}.`;
 }
 
 /** Whether the outcome leaves the notes as the user asked (exit 0) or needs them to act. */
@@ -73,7 +82,7 @@ export function renderStatusChange(outcome: StatusChangeOutcome, wording: PickWo
     case "stale":
       return `"${outcome.item.text}" changed in its note meanwhile; nothing was changed. Run the command again.\n   ${formatPlace(outcome.item)}`;
     case "invalid-pick":
-      return `${wording.option} ${outcome.pick}: pick 1 to ${outcome.count}.`;
+      return invalidPickMessage(outcome, wording);
     case "empty-topic":
       return `Give a topic, e.g. ${wording.example}.`;
     case "empty-note":

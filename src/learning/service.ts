@@ -76,12 +76,16 @@ export type StatusChangeOutcome =
   | { readonly kind: "none"; readonly topic: string | null; readonly id: string | null }
   /** The item was in the index but is no longer in its note (edited meanwhile): nothing written. */
   | { readonly kind: "stale"; readonly item: ItemRef }
-  /** `pick` is not a position in the candidate list (1 to `count`). */
+  /**
+   * `pick` is not a position in the candidate list (1 to `count`), or the topic names one item
+   * clearly (`names`), so no list was shown to pick from and only 1 (that item) is a valid pick.
+   */
   | {
       readonly kind: "invalid-pick";
       readonly topic: string;
       readonly pick: number;
       readonly count: number;
+      readonly names?: ItemRef;
     }
   | { readonly kind: "empty-topic" }
   /** A learned note was given but is blank. */
@@ -353,14 +357,28 @@ export function createLearning(deps: LearningDeps): Learning {
     await deps.ingest({});
     const candidates = await findCandidates(clean, statuses);
     if (candidates.length === 0) return { kind: "none", topic: clean, id: null };
+    const decision = decideMatch(candidates, to);
     if (options.pick !== undefined) {
       const picked = candidates[options.pick - 1];
       if (!Number.isInteger(options.pick) || picked === undefined) {
         return { kind: "invalid-pick", topic: clean, pick: options.pick, count: candidates.length };
       }
+      // A topic that names one item shows no list: a pick of another item comes from an older
+      // list (the notes changed since) or from none, so it is refused rather than guessed.
+      if (
+        (decision.kind === "clear" || decision.kind === "already") &&
+        picked.id !== decision.best.id
+      ) {
+        return {
+          kind: "invalid-pick",
+          topic: clean,
+          pick: options.pick,
+          count: candidates.length,
+          names: toItemRef(decision.best),
+        };
+      }
       return editItem(picked, to, note);
     }
-    const decision = decideMatch(candidates, to);
     switch (decision.kind) {
       case "clear":
         return editItem(decision.best, to, note);

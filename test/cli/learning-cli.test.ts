@@ -96,6 +96,26 @@ describe("michi learned", () => {
     expect(third).toBe(`- X ${shown[2]}`);
   });
 
+  it("refuses a --pick N other than 1 when the topic names one item clearly (no list was shown)", async () => {
+    const before = readFileSync(notePath());
+    for (const args of [
+      ["mark", "kubeletの役割", "--status", "known", "--pick", "3"],
+      ["learned", "Deployment", "--pick", "2"],
+      ["learned", "DaemonSet", "--pick", "2"],
+    ]) {
+      const run = await michi(...args);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /^michi: --pick \d: "[^"]+" names one item clearly \(k8s-weekly-log-2\.md:\d+, .+\), so there is no list to pick from; run it without --pick\.$/m,
+      );
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(readFileSync(notePath()).equals(before)).toBe(true);
+    // --pick 1 is the item the topic names.
+    const one = await michi("learned", "Deployment", "--pick", "1");
+    expect(one.stdout).toContain("Deploymentが何かは忘れた: unknown → known");
+  });
+
   it("rejects a --pick beyond the candidates in one line, changing nothing", async () => {
     const before = readFileSync(notePath());
     const run = await michi("learned", "Pod", "--pick", "99");
