@@ -28,6 +28,8 @@ import { createDigestScheduler, type DigestScheduler } from "./digest-schedule.j
 import { noticeMessage } from "./embeds.js";
 import { createPendingChoices } from "./pending.js";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
+import { REFUSALS } from "./refusals.js";
+import { replyLanguage } from "./reply-language.js";
 import { SAFE_MENTIONS, toReply } from "./send.js";
 import { createNotesWatcher, type NotesWatcher } from "./watcher.js";
 
@@ -177,8 +179,9 @@ export function createBot(options: BotOptions): Bot {
   }
 
   async function dispatch(interaction: RepliableInteraction): Promise<string> {
+    const words = REFUSALS[replyLanguage(interaction)];
     if (closing) {
-      await refuse(interaction, "michi is restarting; try again in a minute.");
+      await refuse(interaction, words.closing);
       return "closing";
     }
     let run: (() => Promise<void>) | null = null;
@@ -203,16 +206,16 @@ export function createBot(options: BotOptions): Bot {
       }
     }
     if (run === null) {
-      await refuse(interaction, "This command or button is not known to this version of michi.");
+      await refuse(interaction, words.unknownCommand);
       return "unknown";
     }
     if (writes && !context.isOwner(interaction.user.id)) {
-      await refuse(interaction, "Only the owners of these notes can change them.");
+      await refuse(interaction, words.ownersOnly);
       return "refused";
     }
     if (!limiter.take(interaction.user.id)) {
       const seconds = Math.ceil(limiter.retryAfterMs(interaction.user.id) / 1000);
-      await refuse(interaction, `Slow down a little: try again in ${seconds} s.`);
+      await refuse(interaction, words.slowDown(seconds));
       return "rate-limited";
     }
     await run();
@@ -226,10 +229,7 @@ export function createBot(options: BotOptions): Bot {
   /** An ephemeral apology; never the error itself (it may name paths or worse). */
   async function apologize(interaction: RepliableInteraction): Promise<void> {
     const message = toReply(
-      noticeMessage(
-        `😣 Sorry, something went wrong while handling this (ref ${interaction.id}). It has been logged.`,
-        0xed4245,
-      ),
+      noticeMessage(REFUSALS[replyLanguage(interaction)].apology(interaction.id), 0xed4245),
       true,
     );
     try {

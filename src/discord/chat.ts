@@ -6,12 +6,14 @@
  */
 import type { AnyThreadChannel, Client, Message, SendableChannels } from "discord.js";
 import { ThreadAutoArchiveDuration } from "discord.js";
+import { detectLanguage } from "../ask/language.js";
 import { type ChatHistory, createChatHistory, type Turn } from "../ask/turns.js";
 import { produceAnswer } from "./answer.js";
 import type { BotContext } from "./context.js";
 import { noticeMessage } from "./embeds.js";
 import { LIMITS, truncate } from "./limits.js";
 import type { RateLimiter } from "./rate-limit.js";
+import { REFUSALS } from "./refusals.js";
 import { toPayload } from "./send.js";
 
 /** Turns of a thread kept for follow-ups. */
@@ -80,9 +82,9 @@ export function createChatHandler(
 
     if (!limiter.take(message.author.id)) {
       const seconds = Math.ceil(limiter.retryAfterMs(message.author.id) / 1000);
-      await message.reply(
-        toPayload(noticeMessage(`🚫 Slow down a little: try again in ${seconds} s.`)),
-      );
+      // A message has no client locale: the refusal is in the language of the question.
+      const words = REFUSALS[detectLanguage(question)];
+      await message.reply(toPayload(noticeMessage(`🚫 ${words.slowDown(seconds)}`)));
       return;
     }
 

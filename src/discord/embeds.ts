@@ -83,8 +83,11 @@ export const CUSTOM_IDS = {
   thumbsUp: (key: string) => `fb:up:${key}`,
   thumbsDown: (key: string) => `fb:down:${key}`,
   pick: (key: string) => `pick:${key}`,
-  /** Undoes exactly the change `changeId` (which holds colons: the handler rejoins its args). */
-  undo: (changeId: string) => `undo:${changeId}`,
+  /**
+   * Undoes exactly the change `changeId` (which holds colons: the handler rejoins its args);
+   * `language` is the reply's it sits under, so the undo answers in it too.
+   */
+  undo: (changeId: string, language: Language) => `undo:${language}:${changeId}`,
 } as const;
 
 export function statusIcon(status: Status): string {

@@ -5,7 +5,6 @@
  */
 import type {
   AutocompleteInteraction,
-  BaseInteraction,
   RepliableInteraction,
   SlashCommandStringOption,
 } from "discord.js";
@@ -38,20 +37,26 @@ export async function changeStatus(
   return to === "known" ? ctx.app.learned(topic, options) : ctx.app.mark(topic, to, options);
 }
 
+/** The outcome as `language` words it; a select menu's choices are remembered for the pick. */
 export function statusReply(
   ctx: BotContext,
   outcome: StatusChangeOutcome,
   userId: string,
   note: string | undefined,
+  language: Language,
 ): OutgoingMessage {
-  return statusMessage(outcome, (ids) =>
-    ctx.pending.add({
-      kind: "status",
-      to: outcome.kind === "ambiguous" ? outcome.to : "known",
-      note,
-      ids,
-      userId,
-    }),
+  return statusMessage(
+    outcome,
+    (ids) =>
+      ctx.pending.add({
+        kind: "status",
+        to: outcome.kind === "ambiguous" ? outcome.to : "known",
+        note,
+        ids,
+        userId,
+        language,
+      }),
+    language,
   );
 }
 
@@ -60,21 +65,20 @@ export function unknownReply(
   outcome: UnknownOutcome,
   topic: string,
   userId: string,
+  language: Language,
   answerKey?: string,
 ): OutgoingMessage {
-  return unknownMessage(outcome, () =>
-    answerKey !== undefined
-      ? CUSTOM_IDS.addUnknownAnyway("a", answerKey)
-      : CUSTOM_IDS.addUnknownAnyway("p", ctx.pending.add({ kind: "unknown", topic, userId })),
+  return unknownMessage(
+    outcome,
+    () =>
+      answerKey !== undefined
+        ? CUSTOM_IDS.addUnknownAnyway("a", answerKey)
+        : CUSTOM_IDS.addUnknownAnyway(
+            "p",
+            ctx.pending.add({ kind: "unknown", topic, userId, language }),
+          ),
+    language,
   );
-}
-
-/**
- * The language of a reply that has no text of the user's to go by (an answer follows its
- * question's): their Discord client's, as Discord picks the commands' localized descriptions.
- */
-export function replyLanguage(interaction: BaseInteraction): Language {
-  return interaction.locale.startsWith("ja") ? "ja" : "en";
 }
 
 /** Acknowledges now (a note edit plus re-index can take longer than Discord's 3 s), privately. */

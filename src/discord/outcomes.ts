@@ -2,7 +2,9 @@
  * Discord's wording of the learning commands' outcomes (the core returns them as data). An
  * ambiguous topic becomes a select menu of the candidates; a topic the notes mark known becomes
  * an "Add anyway" button; a change gets an "Undo" button for exactly that change. Notes are
- * named relative to the notes folder, kept versions relative to the data folder.
+ * named relative to the notes folder, kept versions relative to the data folder. Every reply
+ * is worded in English or Japanese (the caller picks: reply-language.ts), and the buttons and
+ * menus it offers carry that language on to their own replies.
  */
 import { ButtonStyle, ComponentType } from "discord.js";
 import type { Language } from "../ask/language.js";
@@ -15,6 +17,7 @@ import type {
   UnknownOutcome,
 } from "../learning/service.js";
 import { type ChangeRecord, VERSIONS_DIR } from "../learning/versions.js";
+import type { Status } from "../notes/index.js";
 import { type ActionRow, CUSTOM_IDS, noticeMessage, type OutgoingMessage } from "./embeds.js";
 import { LIMITS, truncate } from "./limits.js";
 
@@ -23,42 +26,92 @@ const BLUE = 0x5865f2;
 const GREY = 0x95a5a6;
 const ORANGE = 0xe67e22;
 
+/**
+ * The outcomes' words, English beside Japanese (see reply-language.ts for which one a reply
+ * gets). `to` / `status` arrive already translated (STATUS_WORDS), `text` and `place` as they are.
+ */
+const WORDS = {
+  en: {
+    undo: "Undo",
+    already: (to: string, text: string) => `Already ${to}: **${text}**; nothing changed.`,
+    ambiguous: (topic: string, to: string) =>
+      `"${topic}" matches several items; nothing was changed yet. Pick the one you mean (→ ${to}):`,
+    whichItem: "Which item do you mean?",
+    noMatch: (topic: string) => `No item matches "${topic}"; nothing was changed.`,
+    gone: "That item is no longer in your notes; nothing was changed.",
+    stale: (text: string) =>
+      `**${text}** changed in its note meanwhile; nothing was changed. Try again.`,
+    invalidPick: (count: number) => `Pick 1 to ${count}.`,
+    emptyTopic: "Give a topic.",
+    emptyNote: "The note is empty; write what you learned, or leave it out.",
+    added: (text: string) => `Added to your notes: **${text}**`,
+    exists: (status: string, text: string) => `Already in your notes as ${status}: **${text}**`,
+    contradicts: (text: string, place: string) =>
+      `Your notes mark this as known: **${text}**\n${place}\nAdd it as unknown anyway?`,
+    addAnyway: "Add anyway",
+  },
+  ja: {
+    undo: "取り消す",
+    already: (to: string, text: string) => `すでに${to}です: **${text}**。何も変更していません。`,
+    ambiguous: (topic: string, to: string) =>
+      `「${topic}」に当てはまる項目が複数あります。まだ何も変更していません。どの項目か選んでください(→ ${to}):`,
+    whichItem: "どの項目ですか?",
+    noMatch: (topic: string) => `「${topic}」に当てはまる項目はありません。何も変更していません。`,
+    gone: "その項目はもうノートにありません。何も変更していません。",
+    stale: (text: string) =>
+      `**${text}** はその間にノートで変更されました。何も変更していません。もう一度お試しください。`,
+    invalidPick: (count: number) => `1から${count}の番号を選んでください。`,
+    emptyTopic: "話題を入力してください。",
+    emptyNote: "メモが空です。学んだことを書くか、メモを省いてください。",
+    added: (text: string) => `ノートに追加しました: **${text}**`,
+    exists: (status: string, text: string) => `すでに${status}としてノートにあります: **${text}**`,
+    contradicts: (text: string, place: string) =>
+      `ノートではこれを既知としています: **${text}**\n${place}\nそれでも未知として追加しますか?`,
+    addAnyway: "それでも追加",
+  },
+} as const satisfies Record<Language, unknown>;
+
 /** The "Undo" button under a change: it acts on that change only (see `undoChange`). */
-function undoRow(changeId: string): ActionRow {
+function undoRow(changeId: string, language: Language): ActionRow {
   return {
     type: ComponentType.ActionRow,
     components: [
       {
         type: ComponentType.Button,
         style: ButtonStyle.Secondary,
-        label: "Undo",
+        label: WORDS[language].undo,
         emoji: { name: "↩️" },
-        custom_id: CUSTOM_IDS.undo(changeId),
+        custom_id: CUSTOM_IDS.undo(changeId, language),
       },
     ],
   };
 }
 
+const place = (item: Parameters<typeof formatPlace>[0]) => `\`${formatPlace(item)}\``;
+
 /** Where a select menu's pick goes: `pick:<pending key>`. */
 export function statusMessage(
   outcome: StatusChangeOutcome,
   pickKey: (ids: readonly string[]) => string,
+  language: Language,
 ): OutgoingMessage {
+  const words = WORDS[language];
+  const status = STATUS_WORDS[language];
   switch (outcome.kind) {
     case "changed": {
       const lines = [
-        `${icon(outcome.to)} **${outcome.item.text}**: ${outcome.from} → ${outcome.to}`,
-        `\`${formatPlace(outcome.item)}\``,
+        `${icon(outcome.to)} **${outcome.item.text}**: ${status[outcome.from]} → ${status[outcome.to]}`,
+        place(outcome.item),
       ];
       if (outcome.noteLine !== null) lines.push(`+ ${outcome.noteLine}`);
       return {
         ...noticeMessage(lines.join("\n"), GREEN),
-        components: [undoRow(outcome.changeId)],
+        components: [undoRow(outcome.changeId, language)],
       };
     }
     case "already":
       return noticeMessage(
-        `${icon(outcome.to)} Already ${outcome.to}: **${outcome.item.text}**; nothing changed.\n\`${formatPlace(outcome.item)}\``,
+        `${icon(outcome.to)} ${words.already(status[outcome.to], outcome.item.text)}\n${place(outcome.item)}`,
         GREY,
       );
     case "ambiguous": {
@@ -70,7 +123,7 @@ export function statusMessage(
           {
             type: ComponentType.StringSelect,
             custom_id: CUSTOM_IDS.pick(key),
-            placeholder: "Which item do you mean?",
+            placeholder: words.whichItem,
             min_values: 1,
             max_values: 1,
             options: candidates.map((c) => ({
@@ -82,54 +135,51 @@ export function statusMessage(
         ],
       };
       return {
-        ...noticeMessage(
-          `"${outcome.topic}" matches several items; nothing was changed yet. Pick the one you mean (→ ${outcome.to}):`,
-          BLUE,
-        ),
+        ...noticeMessage(words.ambiguous(outcome.topic, status[outcome.to]), BLUE),
         components: [menu],
       };
     }
     case "none":
       return noticeMessage(
-        outcome.topic !== null
-          ? `No item matches "${outcome.topic}"; nothing was changed.`
-          : "That item is no longer in your notes; nothing was changed.",
+        outcome.topic !== null ? words.noMatch(outcome.topic) : words.gone,
         GREY,
       );
     case "stale":
-      return noticeMessage(
-        `**${outcome.item.text}** changed in its note meanwhile; nothing was changed. Try again.`,
-        GREY,
-      );
+      return noticeMessage(words.stale(outcome.item.text), GREY);
     case "invalid-pick":
-      return noticeMessage(`Pick 1 to ${outcome.count}.`, GREY);
+      return noticeMessage(words.invalidPick(outcome.count), GREY);
     case "empty-topic":
-      return noticeMessage("Give a topic.", GREY);
+      return noticeMessage(words.emptyTopic, GREY);
     case "empty-note":
-      return noticeMessage("The note is empty; write what you learned, or leave it out.", GREY);
+      return noticeMessage(words.emptyNote, GREY);
   }
 }
 
 /** `forceKey` names the "Add anyway" button's target, for a topic the notes mark known. */
-export function unknownMessage(outcome: UnknownOutcome, forceId: () => string): OutgoingMessage {
+export function unknownMessage(
+  outcome: UnknownOutcome,
+  forceId: () => string,
+  language: Language,
+): OutgoingMessage {
+  const words = WORDS[language];
   switch (outcome.kind) {
     case "added":
       return {
         ...noticeMessage(
-          `${icon("unknown")} Added to your notes: **${outcome.item.text}**\n\`${formatPlace(outcome.item)}\``,
+          `${icon("unknown")} ${words.added(outcome.item.text)}\n${place(outcome.item)}`,
           GREEN,
         ),
-        components: [undoRow(outcome.changeId)],
+        components: [undoRow(outcome.changeId, language)],
       };
     case "exists":
       return noticeMessage(
-        `${icon(outcome.item.status)} Already in your notes as ${outcome.item.status}: **${outcome.item.text}**\n\`${formatPlace(outcome.item)}\``,
+        `${icon(outcome.item.status)} ${words.exists(STATUS_WORDS[language][outcome.item.status], outcome.item.text)}\n${place(outcome.item)}`,
         GREY,
       );
     case "contradicts":
       return {
         ...noticeMessage(
-          `${icon(outcome.item.status)} Your notes mark this as known: **${outcome.item.text}**\n\`${formatPlace(outcome.item)}\`\nAdd it as unknown anyway?`,
+          `${icon(outcome.item.status)} ${words.contradicts(outcome.item.text, place(outcome.item))}`,
           BLUE,
         ),
         components: [
@@ -139,7 +189,7 @@ export function unknownMessage(outcome: UnknownOutcome, forceId: () => string): 
               {
                 type: ComponentType.Button,
                 style: ButtonStyle.Danger,
-                label: "Add anyway",
+                label: words.addAnyway,
                 custom_id: forceId(),
               },
             ],
@@ -147,28 +197,29 @@ export function unknownMessage(outcome: UnknownOutcome, forceId: () => string): 
         ],
       };
     case "empty-topic":
-      return noticeMessage("Give a topic.", GREY);
+      return noticeMessage(words.emptyTopic, GREY);
   }
 }
 
-const STATUS_WORDS: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
-  en: {
-    known: "known",
-    partial: "partial",
-    unknown: "unknown",
-    unmarked: "unmarked",
-    new: "new",
-    gone: "gone",
-  },
-  ja: {
-    known: "既知",
-    partial: "一部既知",
-    unknown: "未知",
-    unmarked: "マークなし",
-    new: "新規",
-    gone: "削除",
-  },
-};
+const STATUS_WORDS: Readonly<Record<Language, Readonly<Record<Status | "new" | "gone", string>>>> =
+  {
+    en: {
+      known: "known",
+      partial: "partial",
+      unknown: "unknown",
+      unmarked: "unmarked",
+      new: "new",
+      gone: "gone",
+    },
+    ja: {
+      known: "既知",
+      partial: "一部既知",
+      unknown: "未知",
+      unmarked: "マークなし",
+      new: "新規",
+      gone: "削除",
+    },
+  };
 
 /** A change as the reply names it: what made it and when (Discord shows the user's local time). */
 function describeChange(change: ChangeRecord): string {

@@ -3,6 +3,7 @@
  * lives here, keyed by the menu's custom id, because a custom id holds only 100 characters.
  * Entries expire; a pick after a restart or after expiry asks the user to run the command again.
  */
+import type { Language } from "../ask/language.js";
 import type { MarkedStatus } from "../notes/edit.js";
 
 export type PendingChoice =
@@ -16,9 +17,16 @@ export type PendingChoice =
       readonly ids: readonly string[];
       /** Who asked: only they may pick. */
       readonly userId: string;
+      /** The language the menu was offered in: the pick's reply keeps it. */
+      readonly language: Language;
     }
   /** "Add anyway": a topic to add as unknown although the notes mark it known. */
-  | { readonly kind: "unknown"; readonly topic: string; readonly userId: string };
+  | {
+      readonly kind: "unknown";
+      readonly topic: string;
+      readonly userId: string;
+      readonly language: Language;
+    };
 
 export interface PendingChoices {
   add(choice: PendingChoice): string;

@@ -5,6 +5,7 @@
  * each front end: see cli/learning-outcomes.ts.)
  */
 import { FLAG_ICONS } from "../ask/index.js";
+import type { Language } from "../ask/language.js";
 import type { Status } from "../notes/index.js";
 import type { AskedItem, Digest, DigestEvent, Progress } from "./digest.js";
 import type { StatusReport } from "./service.js";
@@ -110,20 +111,56 @@ export function renderDigest(digest: Digest): string {
   return out.join("\n");
 }
 
-export function renderStatusReport(report: StatusReport): string {
+/** The status report's words: English, and Japanese for Discord's Japanese replies. */
+const STATUS_REPORT_WORDS = {
+  en: {
+    counts: (notes: number, total: number, c: StatusReport["items"]) =>
+      `${notes} note${notes === 1 ? "" : "s"}, ${total} items: ✅ ${c.known} known, 🔺 ${c.partial} partial, ❓ ${c.unknown} unknown, 📝 ${c.unmarked} unmarked`,
+    neverIngested: "never (run `ingest` to index the notes; counts are as of the last ingest)",
+    index: (chunks: number, size: string, last: string) =>
+      `index: ${chunks} chunks, ${size}; last ingest: ${last}`,
+    history: (events: number, since: string, log: string) =>
+      `history: ${events} events since ${since}; question log ${log}`,
+    logOn: (questions: number) => `on (${questions} questions)`,
+    logOff: "off",
+    warning: "warning",
+  },
+  ja: {
+    counts: (notes: number, total: number, c: StatusReport["items"]) =>
+      `ノート${notes}件、項目${total}件: ✅ 既知 ${c.known}、🔺 一部既知 ${c.partial}、❓ 未知 ${c.unknown}、📝 マークなし ${c.unmarked}`,
+    neverIngested:
+      "まだありません(`ingest` でノートをインデックスしてください。件数は最後の取り込み時点のものです)",
+    index: (chunks: number, size: string, last: string) =>
+      `インデックス: ${chunks}チャンク、${size}。最終取り込み: ${last}`,
+    history: (events: number, since: string, log: string) =>
+      `履歴: ${since} 以降のイベント${events}件。質問ログ: ${log}`,
+    logOn: (questions: number) => `オン(質問${questions}件)`,
+    logOff: "オフ",
+    warning: "警告",
+  },
+} as const;
+
+export function renderStatusReport(report: StatusReport, language: Language = "en"): string {
+  const words = STATUS_REPORT_WORDS[language];
   const { known, partial, unknown, unmarked } = report.items;
   const total = known + partial + unknown + unmarked;
   // Stored times are UTC ISO strings; people read them in their own zone.
   const local = (iso: string) => formatLocalDateTime(new Date(iso), report.timeZone);
   const lastIngest = report.lastIngest
     ? `${local(report.lastIngest)} (${report.timeZone})`
-    : "never (run `ingest` to index the notes; counts are as of the last ingest)";
+    : words.neverIngested;
+  const { history } = report;
   const lines = [
-    `${report.notes} note${report.notes === 1 ? "" : "s"}, ${total} items: ✅ ${known} known, 🔺 ${partial} partial, ❓ ${unknown} unknown, 📝 ${unmarked} unmarked`,
-    `index: ${report.chunks} chunks, ${formatBytes(report.indexBytes)}; last ingest: ${lastIngest}`,
-    `history: ${report.history.events} events since ${report.history.baselineAt ? local(report.history.baselineAt) : "—"}; question log ${report.history.questionLog ? `on (${report.history.questions} questions)` : "off"}`,
+    words.counts(report.notes, total, report.items),
+    words.index(report.chunks, formatBytes(report.indexBytes), lastIngest),
+    words.history(
+      history.events,
+      history.baselineAt ? local(history.baselineAt) : "—",
+      history.questionLog ? words.logOn(history.questions) : words.logOff,
+    ),
   ];
-  for (const w of report.warnings) lines.push(`warning: ${w.file}:${w.line}: ${w.message}`);
+  for (const w of report.warnings)
+    lines.push(`${words.warning}: ${w.file}:${w.line}: ${w.message}`);
   return lines.join("\n");
 }
 

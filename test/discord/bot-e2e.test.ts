@@ -85,7 +85,8 @@ describe("michi bot (child process)", () => {
     const refusal = await learned.response();
     expect(refusal.type).toBe(4);
     expect((refusal.data as { flags: number }).flags & 64).toBe(64);
-    expect(JSON.stringify(refusal.data)).toContain("Only the owners of these notes");
+    // The fake's users have a Japanese Discord client.
+    expect(JSON.stringify(refusal.data)).toContain("ノートを変更できるのはノートの持ち主だけです");
 
     proc.kill("SIGTERM");
     expect(await exited).toBe(0);

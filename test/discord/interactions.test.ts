@@ -142,7 +142,9 @@ describe("interactions", () => {
       }),
     });
     const ask = await h.fake.slashCommand("ask", { question: "DaemonSetって何?" });
-    const event = await ask.waitFor((e) => JSON.stringify(e.data ?? {}).includes("Sorry"));
+    const event = await ask.waitFor((e) =>
+      JSON.stringify(e.data ?? {}).includes("すみません、処理中にエラーが発生しました"),
+    );
     expect(JSON.stringify(event.data)).not.toContain(secretPath);
     expect(JSON.stringify(event.data)).not.toMatch(/at \w+ \(/);
     await h.bot.idle();
@@ -177,10 +179,10 @@ describe("interactions", () => {
     await first.response();
     const second = await h.fake.slashCommand("status");
     const refused = await second.response();
-    expect(JSON.stringify(refused.data)).toContain("Slow down");
+    expect(JSON.stringify(refused.data)).toContain("少し間をおいてください");
     expect(((refused.data as { flags: number }).flags & EPHEMERAL) !== 0).toBe(true);
     const other = await h.fake.slashCommand("status", {}, { userId: h.ownerId });
-    expect(JSON.stringify((await other.response()).data)).not.toContain("Slow down");
+    expect(JSON.stringify((await other.response()).data)).not.toContain("少し間をおいてください");
     await h.bot.idle();
     expectWellBehaved(h);
   });

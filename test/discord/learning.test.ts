@@ -13,6 +13,8 @@ afterEach(async () => {
 });
 
 const EPHEMERAL = 64;
+/** The fake's users have a Japanese Discord client unless a test says otherwise. */
+const OWNERS_ONLY_JA = "ノートを変更できるのはノートの持ち主だけです";
 const DEPLOYMENT = "- X Deploymentが何かは忘れた";
 
 function notesDigest(dir: string): string {
@@ -74,7 +76,7 @@ describe("learning from Discord, as an owner", () => {
     expect((await run.response()).type).toBe(5);
     const reply = await run.waitForOriginal();
     expect(reply.flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(text(reply)).toContain("unknown → known");
+    expect(text(reply)).toContain("未知 → 既知");
     const after = h.noteText();
     expect(after).toContain("- O Deploymentが何かは忘れた");
     expect(after).toMatch(
@@ -105,7 +107,7 @@ describe("learning from Discord, as an owner", () => {
     const stranger = await h.fake.selectMenu(menuId ?? "", [option?.value ?? ""], reply, {
       userId: h.fake.user.id,
     });
-    expect(JSON.stringify((await stranger.response()).data)).toContain("Only the owners");
+    expect(JSON.stringify((await stranger.response()).data)).toContain(OWNERS_ONLY_JA);
     const pick = await h.fake.selectMenu(menuId ?? "", [option?.value ?? ""], reply, {
       userId: h.ownerId,
     });
@@ -115,7 +117,7 @@ describe("learning from Discord, as an owner", () => {
       before.replace("- X Podとコンテナの厳密な区別", "- O Podとコンテナの厳密な区別"),
     );
     const updated = h.fake.message(reply.id);
-    expect(text(updated)).toContain("unknown → known");
+    expect(text(updated)).toContain("未知 → 既知");
     // The menu is gone; the change's Undo button took its place.
     expect(componentIds(updated as RecordedMessage)).toEqual([expect.stringMatching(/^undo:/)]);
     expectWellBehaved(h);
@@ -129,7 +131,7 @@ describe("learning from Discord, as an owner", () => {
     expect(String((answer.embeds[0] as { title: string }).title)).toMatch(/^❓/);
     const click = await h.fake.button(`learn:${ask.id}`, answer, { userId: h.ownerId });
     const reply = await click.waitForOriginal();
-    expect(text(reply)).toContain("unknown → known");
+    expect(text(reply)).toContain("未知 → 既知");
     expect(h.noteText()).toBe(before.replace(DEPLOYMENT, "- O Deploymentが何かは忘れた"));
     await h.bot.idle();
     expectWellBehaved(h);
@@ -141,7 +143,7 @@ describe("learning from Discord, as an owner", () => {
     const answer = await ask.waitForOriginal();
     expect(String((answer.embeds[0] as { title: string }).title)).toMatch(/^🕳️/);
     const click = await h.fake.button(`unknown:${ask.id}`, answer, { userId: h.ownerId });
-    expect(text(await click.waitForOriginal())).toContain("Added to your notes");
+    expect(text(await click.waitForOriginal())).toContain("ノートに追加しました");
     const inbox = readFileSync(path.join(h.ws.notes, "inbox.md"), "utf8");
     expect(inbox).toMatch(/- X Istioのサービスメッシュとは\?\n/);
 
@@ -150,7 +152,7 @@ describe("learning from Discord, as an owner", () => {
       { topic: "etcdのバックアップ" },
       { userId: h.ownerId },
     );
-    expect(text(await slash.waitForOriginal())).toContain("Added to your notes");
+    expect(text(await slash.waitForOriginal())).toContain("ノートに追加しました");
     expect(readFileSync(path.join(h.ws.notes, "inbox.md"), "utf8")).toContain(
       "- X etcdのバックアップ",
     );
@@ -163,14 +165,14 @@ describe("learning from Discord, as an owner", () => {
     const known = "DaemonSetは各ノードに1つずつPodを配置するという認識";
     const run = await h.fake.slashCommand("unknown", { topic: known }, { userId: h.ownerId });
     const reply = await run.waitForOriginal();
-    expect(text(reply)).toContain("Add it as unknown anyway?");
+    expect(text(reply)).toContain("それでも未知として追加しますか?");
     expect(existsSync(path.join(h.ws.notes, "inbox.md"))).toBe(false);
     const [forceId] = componentIds(reply);
     const force = await h.fake.button(forceId ?? "", reply, { userId: h.ownerId });
     expect((await force.response()).type).toBe(6);
     await h.bot.idle();
     expect(readFileSync(path.join(h.ws.notes, "inbox.md"), "utf8")).toContain(`- X ${known}`);
-    expect(text(h.fake.message(reply.id))).toContain("Added to your notes");
+    expect(text(h.fake.message(reply.id))).toContain("ノートに追加しました");
     expectWellBehaved(h);
   });
 
@@ -182,7 +184,7 @@ describe("learning from Discord, as an owner", () => {
       { topic: "Deploymentが何かは忘れた", status: "partial" },
       { userId: h.ownerId },
     );
-    expect(text(await run.waitForOriginal())).toContain("unknown → partial");
+    expect(text(await run.waitForOriginal())).toContain("未知 → 一部既知");
     expect(h.noteText()).toBe(before.replace(DEPLOYMENT, "- △ Deploymentが何かは忘れた"));
     await h.bot.idle();
     expectWellBehaved(h);
@@ -201,7 +203,7 @@ describe("learning from Discord, as anyone else", () => {
       const response = await handle.response();
       expect(response.type).toBe(4);
       expect((response.data as { flags: number }).flags & EPHEMERAL).toBe(EPHEMERAL);
-      expect(JSON.stringify(response.data)).toContain("Only the owners of these notes");
+      expect(JSON.stringify(response.data)).toContain(OWNERS_ONLY_JA);
       refusals.push(response);
     };
     const typed = await h.fake.autocomplete("learned", "topic", "Deployment");

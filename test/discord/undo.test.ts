@@ -121,7 +121,7 @@ describe("/undo", () => {
     const changed = noteBytes(h);
     const journaled = journal(h);
 
-    const run = await h.fake.slashCommand("undo", {}, { userId: h.fake.user.id });
+    const run = await h.fake.slashCommand("undo", {}, { userId: h.fake.user.id, ...EN });
     const response = await run.response();
 
     expect(response.type).toBe(4);
@@ -183,7 +183,8 @@ describe("the Undo button under a change", () => {
     const original = noteBytes(h);
     const reply = await asOwner(h, "learned", { topic: "Deployment" });
     const [undoId] = buttonIds(reply);
-    expect(undoId).toMatch(/^undo:\d{4}-\d\d-\d\dT[\d:.]+Z-[0-9a-f]{8}$/);
+    // The reply was in English, so its undo answers in English too.
+    expect(undoId).toMatch(/^undo:en:\d{4}-\d\d-\d\dT[\d:.]+Z-[0-9a-f]{8}$/);
 
     const press = await pressed(
       await h.fake.button(undoId ?? "", reply, { userId: h.ownerId, ...EN }),
@@ -277,7 +278,7 @@ describe("the Undo button under a change", () => {
     const answer = await ask.waitForOriginal();
     const click = await h.fake.button(`learn:${ask.id}`, answer, { userId: h.ownerId });
     const learned = await click.waitForOriginal();
-    expect(text(learned)).toContain("unknown → known");
+    expect(text(learned)).toContain("未知 → 既知");
     const [learnedUndo] = buttonIds(learned);
     expect(learnedUndo).toMatch(/^undo:/);
     const changed = noteBytes(h);
@@ -288,7 +289,7 @@ describe("the Undo button under a change", () => {
 
     expect(response.type).toBe(4);
     expect((response.data as { flags: number }).flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(JSON.stringify(response.data)).toContain("Only the owners of these notes");
+    expect(JSON.stringify(response.data)).toContain("ノートを変更できるのはノートの持ち主だけです");
     await h.bot.idle();
     expect(noteBytes(h).equals(changed)).toBe(true);
     expect(journal(h)).toBe(journaled);

@@ -3,8 +3,14 @@ import { ApplicationCommandType, ContextMenuCommandBuilder } from "discord.js";
 import { replyWithAnswer } from "../answer.js";
 import type { MessageCommand } from "../command.js";
 import { noticeMessage } from "../embeds.js";
+import { replyLanguage } from "../reply-language.js";
 import { toReply } from "../send.js";
 import { MAX_QUESTION_LENGTH } from "./ask.js";
+
+const NO_TEXT = {
+  en: "That message has no text to ask about.",
+  ja: "このメッセージには質問できるテキストがありません。",
+} as const;
 
 export const askMichi = {
   kind: "message",
@@ -15,9 +21,7 @@ export const askMichi = {
   async execute(interaction, ctx) {
     const question = interaction.targetMessage.content.trim().slice(0, MAX_QUESTION_LENGTH);
     if (question === "") {
-      await interaction.reply(
-        toReply(noticeMessage("That message has no text to ask about."), true),
-      );
+      await interaction.reply(toReply(noticeMessage(NO_TEXT[replyLanguage(interaction)]), true));
       return;
     }
     await replyWithAnswer(interaction, ctx, question, false);

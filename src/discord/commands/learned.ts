@@ -13,6 +13,7 @@ import {
   statusReply,
   topicOption,
 } from "../learning-actions.js";
+import { replyLanguage } from "../reply-language.js";
 
 export const learned = {
   kind: "slash",
@@ -35,6 +36,9 @@ export const learned = {
     const note = interaction.options.getString("note") ?? undefined;
     await deferPrivately(interaction);
     const outcome = await changeStatus(ctx, topic, "known", note);
-    await finish(interaction, statusReply(ctx, outcome, interaction.user.id, note));
+    await finish(
+      interaction,
+      statusReply(ctx, outcome, interaction.user.id, note, replyLanguage(interaction)),
+    );
   },
 } satisfies SlashCommand;

@@ -10,6 +10,7 @@ import {
   statusReply,
   topicOption,
 } from "../learning-actions.js";
+import { replyLanguage } from "../reply-language.js";
 
 export const mark = {
   kind: "slash",
@@ -37,6 +38,9 @@ export const mark = {
     const to = interaction.options.getString("status", true) as MarkedStatus;
     await deferPrivately(interaction);
     const outcome = await changeStatus(ctx, topic, to, undefined);
-    await finish(interaction, statusReply(ctx, outcome, interaction.user.id, undefined));
+    await finish(
+      interaction,
+      statusReply(ctx, outcome, interaction.user.id, undefined, replyLanguage(interaction)),
+    );
   },
 } satisfies SlashCommand;

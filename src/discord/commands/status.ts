@@ -3,6 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { renderStatusReport } from "../../learning/render.js";
 import type { SlashCommand } from "../command.js";
 import { noticeMessage } from "../embeds.js";
+import { replyLanguage } from "../reply-language.js";
 import { toReply } from "../send.js";
 
 export const status = {
@@ -13,6 +14,7 @@ export const status = {
     .setDescriptionLocalizations({ ja: "インデックスの状態: 項目数、最終取り込み、履歴" }),
   async execute(interaction, ctx) {
     const report = await ctx.app.status();
-    await interaction.reply(toReply(noticeMessage(renderStatusReport(report)), true));
+    const text = renderStatusReport(report, replyLanguage(interaction));
+    await interaction.reply(toReply(noticeMessage(text), true));
   },
 } satisfies SlashCommand;

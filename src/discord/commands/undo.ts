@@ -4,8 +4,9 @@
  */
 import { SlashCommandBuilder } from "discord.js";
 import type { SlashCommand } from "../command.js";
-import { deferPrivately, finish, replyLanguage } from "../learning-actions.js";
+import { deferPrivately, finish } from "../learning-actions.js";
 import { undoMessage } from "../outcomes.js";
+import { replyLanguage } from "../reply-language.js";
 
 export const undo = {
   kind: "slash",

@@ -2,6 +2,7 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { SlashCommand } from "../command.js";
 import { deferPrivately, finish, unknownReply } from "../learning-actions.js";
+import { replyLanguage } from "../reply-language.js";
 
 export const unknown = {
   kind: "slash",
@@ -22,6 +23,9 @@ export const unknown = {
     const topic = interaction.options.getString("topic", true);
     await deferPrivately(interaction);
     const outcome = await ctx.app.unknown(topic);
-    await finish(interaction, unknownReply(ctx, outcome, topic, interaction.user.id));
+    await finish(
+      interaction,
+      unknownReply(ctx, outcome, topic, interaction.user.id, replyLanguage(interaction)),
+    );
   },
 } satisfies SlashCommand;

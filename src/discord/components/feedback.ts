@@ -1,8 +1,23 @@
 /** 👍 / 👎 under an answer: one vote per user and answer, kept beside the question log. */
+import { detectLanguage, type Language } from "../../ask/language.js";
 import type { Vote } from "../../learning/feedback.js";
 import type { ComponentHandler } from "../component.js";
 import { noticeMessage } from "../embeds.js";
+import { replyLanguage } from "../reply-language.js";
 import { toReply } from "../send.js";
+
+const WORDS = {
+  en: {
+    gone: "That answer is no longer on record.",
+    up: "👍 Thanks! Recorded.",
+    down: "👎 Thanks, recorded: it will show in the digest so the notes (or michi) can improve.",
+  },
+  ja: {
+    gone: "この回答の記録はもうありません。",
+    up: "👍 ありがとうございます。記録しました。",
+    down: "👎 ありがとうございます。記録しました。ノート(またはmichi)を直せるよう、ダイジェストに載ります。",
+  },
+} as const satisfies Record<Language, unknown>;
 
 export const feedback = {
   name: "fb",
@@ -11,15 +26,14 @@ export const feedback = {
       throw new Error(`malformed feedback id ${interaction.customId}`);
     }
     const store = await ctx.feedback();
-    if (store.answer(key) === undefined) {
-      await interaction.reply(toReply(noticeMessage("That answer is no longer on record."), true));
+    const shown = store.answer(key);
+    // Like the answer it is under: in its question's language, or Japanese for a Japanese client.
+    const words = WORDS[replyLanguage(interaction, shown && detectLanguage(shown.question))];
+    if (shown === undefined) {
+      await interaction.reply(toReply(noticeMessage(words.gone), true));
       return;
     }
     store.vote(key, interaction.user.id, vote as Vote, ctx.now());
-    const text =
-      vote === "up"
-        ? "👍 Thanks! Recorded."
-        : "👎 Thanks, recorded: it will show in the digest so the notes (or michi) can improve.";
-    await interaction.reply(toReply(noticeMessage(text), true));
+    await interaction.reply(toReply(noticeMessage(vote === "up" ? words.up : words.down), true));
   },
 } satisfies ComponentHandler;
