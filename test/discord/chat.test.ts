@@ -113,4 +113,30 @@ describe("chat", () => {
     expect(condense).toContain("各ノードに1つずつ置きます");
     expectWellBehaved(h);
   });
+
+  it("asks a user who writes too fast to slow down, in the language of their message", async () => {
+    h = await startHarness({
+      env: (fake) => ({ MICHI_CHAT_CHANNEL_IDS: fake.channelId }),
+      rateLimit: { capacity: 1, refillMs: 60_000 },
+    });
+    const first = await h.fake.userMessage("DaemonSetって何?");
+    await h.fake.waitForMessage((m) => m.channelId === first.id);
+    const ja = await h.fake.userMessage("Deploymentは?");
+    const slowJa = await h.fake.waitForMessage(
+      (m) => m.channelId === h?.fake.channelId && embedText(m).includes("🚫"),
+    );
+    expect(embedText(slowJa)).toMatch(
+      /🚫 少し間をおいてください。\d+秒後にもう一度お試しください。/,
+    );
+    const en = await h.fake.userMessage("What is a Deployment?");
+    const slowEn = await h.fake.waitForMessage(
+      (m) => m.channelId === h?.fake.channelId && embedText(m).includes("Slow down"),
+    );
+    expect(embedText(slowEn)).toMatch(/🚫 Slow down a little: try again in \d+ s\./);
+    await h.bot.idle();
+    // Neither message got a thread: refused before any work.
+    expect(h.fake.channel(ja.id)).toBeUndefined();
+    expect(h.fake.channel(en.id)).toBeUndefined();
+    expectWellBehaved(h);
+  });
 });

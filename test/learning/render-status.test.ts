@@ -37,4 +37,20 @@ describe("renderStatusReport", () => {
     };
     expect(renderStatusReport(empty)).toContain("last ingest: never (run `ingest` to index");
   });
+
+  it("words the same report in Japanese for Discord's Japanese replies", () => {
+    const warned: StatusReport = {
+      ...report("Asia/Tokyo"),
+      warnings: [{ file: "a.md", line: 3, message: "ambiguous marker" }],
+    };
+    expect(renderStatusReport(warned, "ja").split("\n")).toEqual([
+      "ノート1件、項目3件: ✅ 既知 1、🔺 一部既知 0、❓ 未知 2、📝 マークなし 0",
+      "インデックス: 3チャンク、2.0 KiB。最終取り込み: 2026-11-30 09:41 (Asia/Tokyo)",
+      "履歴: 2026-11-30 00:30 以降のイベント4件。質問ログ: オン(質問2件)",
+      "警告: a.md:3: ambiguous marker",
+    ]);
+    // English stays the default, for the terminal.
+    expect(renderStatusReport(warned)).toBe(renderStatusReport(warned, "en"));
+    expect(renderStatusReport(warned)).toContain("1 note, 3 items: ✅ 1 known");
+  });
 });
