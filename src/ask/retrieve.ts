@@ -208,6 +208,12 @@ export interface NoteRetrievalOptions {
    * containers … start automatically") come first. Orders notes only, like the title match.
    */
   readonly folderWeight: number;
+  /**
+   * Added once more when the question is the note's title (every word of each in the other:
+   * "2022年 振り返り"): a question that names a note is looking for that note, above siblings
+   * whose items repeat its words more often.
+   */
+  readonly exactTitleWeight: number;
 }
 
 /** The none decision's thresholds (and the floor of the notes listed once it answers). */
@@ -234,7 +240,12 @@ export const DEFAULT_NOTE_OPTIONS: NoteRetrievalOptions = {
   titleWeight: 0.3,
   // Measured on the dev sets (docs/retrieval.md): 0.08–0.2 all help the TIL vault alike.
   folderWeight: 0.1,
+  // Measured on the dev sets (docs/retrieval.md): 0.2 and 0.3 alike.
+  exactTitleWeight: 0.2,
 };
+
+/** A title match this close to 1 is the question being the title (sums of IDFs round). */
+const EXACT_TITLE_MATCH = 0.999;
 
 /** The question's relevant hits, best first, at most `k`; empty means "nothing relevant". */
 export async function retrieve(
@@ -374,7 +385,10 @@ export function rankByNote(
     const noteScore = ev ? 0.6 * ev.coverage + 0.4 * (1 / (o.rrfK + ev.rank + 1) / rrfMax) : 0;
     const evidence = clamp01((1 - o.noteWeight) * best + o.noteWeight * noteScore);
     const score = clamp01(
-      evidence + o.titleWeight * (ev?.title ?? 0) + o.folderWeight * (ev?.folder ?? 0),
+      evidence +
+        o.titleWeight * (ev?.title ?? 0) +
+        o.folderWeight * (ev?.folder ?? 0) +
+        ((ev?.title ?? 0) >= EXACT_TITLE_MATCH ? o.exactTitleWeight : 0),
     );
     scored.push({
       file,

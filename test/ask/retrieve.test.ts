@@ -272,6 +272,26 @@ describe("retrieve over notes", () => {
     expect(notes.fileOf(untitled[0]?.id ?? "")).not.toBe("2022.md");
   });
 
+  it("ranks the note a question names by its exact title above a sibling whose items repeat its words", async () => {
+    const keyword = new KeywordIndex();
+    const notes = new NoteIndex({ conceptWeights: keyword });
+    const note = (file: string, title: string, texts: string[]) =>
+      texts.forEach((text, i) => {
+        const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
+        keyword.add(c);
+        notes.add(c);
+      });
+    note("2021.md", "2021年の振り返り", ["毎年恒例の振り返り。今年は1年リモートだった。"]);
+    note("2022.md", "2022年 振り返り", ["インフラの仕事が多かった。", "ブログを書いた。"]);
+    note("2024.md", "2024年 振り返り", ["転職して1年半。SREに移った。"]);
+    note("infra.md", "インフラ", ["Kubernetesに移行した。"]);
+    const deps = { embedder: null, searchVectors: () => [], keyword, notes };
+    const hits = await retrieve("2022年 振り返り", deps);
+    expect(notes.fileOf(hits[0]?.id ?? "")).toBe("2022.md");
+    const inexact = await retrieve("2022年 振り返り", deps, { exactTitleWeight: 0 });
+    expect(notes.fileOf(inexact[0]?.id ?? "")).toBe("2021.md");
+  });
+
   it("ranks the notes of the folder a question names above notes sharing only its phrasing", async () => {
     const keyword = new KeywordIndex();
     const notes = new NoteIndex({ conceptWeights: keyword });
