@@ -108,6 +108,29 @@ describe("reply language", () => {
     expectWellBehaved(h);
   });
 
+  it("words the rarer outcomes and the /mark choices in Japanese too", async () => {
+    h = await start();
+    const original = noteBytes(h);
+    const emptyNote = await asOwner(h, "learned", { topic: "Deployment", note: " " }, JA);
+    expect(text(emptyNote)).toContain("メモが空です。学んだことを書くか、メモを省いてください。");
+    const emptyNoteEn = await asOwner(h, "learned", { topic: "Deployment", note: " " }, EN);
+    expect(text(emptyNoteEn)).toContain("The note is empty");
+    const emptyTopic = await asOwner(h, "unknown", { topic: " " }, JA);
+    expect(text(emptyTopic)).toContain("話題を入力してください。");
+    expect(noteBytes(h).equals(original)).toBe(true);
+    // Discord shows a Japanese client the status choices' Japanese names.
+    const mark = h.fake.commands.guild.find((c) => c.name === "mark") as unknown as {
+      options: { name: string; choices?: { name: string; name_localizations?: object }[] }[];
+    };
+    expect(mark.options.find((o) => o.name === "status")?.choices).toEqual([
+      { name: "✅ known", name_localizations: { ja: "✅ 既知" }, value: "known" },
+      { name: "🔺 partial", name_localizations: { ja: "🔺 一部既知" }, value: "partial" },
+      { name: "❓ unknown", name_localizations: { ja: "❓ 未知" }, value: "unknown" },
+    ]);
+    await h.bot.idle();
+    expectWellBehaved(h);
+  });
+
   it("a Japanese topic from an English client is answered in Japanese, through the menu, its pick and the Undo", async () => {
     h = await start();
     const original = noteBytes(h);

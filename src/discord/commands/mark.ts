@@ -27,9 +27,9 @@ export const mark = {
         .setDescriptionLocalizations({ ja: "新しいステータス" })
         .setRequired(true)
         .addChoices(
-          { name: "✅ known", value: "known" },
-          { name: "🔺 partial", value: "partial" },
-          { name: "❓ unknown", value: "unknown" },
+          { name: "✅ known", name_localizations: { ja: "✅ 既知" }, value: "known" },
+          { name: "🔺 partial", name_localizations: { ja: "🔺 一部既知" }, value: "partial" },
+          { name: "❓ unknown", name_localizations: { ja: "❓ 未知" }, value: "unknown" },
         ),
     ),
   autocomplete: respondWithSuggestions,
