@@ -7,7 +7,9 @@
  *   2. the text the reply is about, when it is Japanese (kana or kanji: `detectLanguage`, which
  *      also picks an answer's language): what the user typed into the command (its string
  *      options) or the message "Ask michi" was used on; a button or select menu, which carries
- *      no text of its own, passes the language of the message it is on;
+ *      no text of its own, reports what it did in the language of the message it is on (its
+ *      reply often replaces that message). The bot's refusals and apology come before any
+ *      handler looks at that message, so for a button they follow the client alone;
  *   3. English.
  * Answers keep following their question's language (the core words them); posts to a channel
  * that answer nobody in particular (the weekly digest) are not replies and keep theirs.
