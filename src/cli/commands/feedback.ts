@@ -33,23 +33,12 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .action(async (options: { export?: string; json?: boolean }) => {
       const history = await ctx.app().history();
       const voted = openFeedback(history.db).votedBetween(new Date(0), new Date(8.64e15));
+      const liked = voted.filter((v) => v.up > v.down);
+      const disliked = voted.filter((v) => v.down > 0 && v.down >= v.up);
+      if (options.export !== undefined) await exportLiked(ctx, options.export, liked);
       if (options.json) {
         for (const v of voted) writeLine(ctx.io.stdout, JSON.stringify(v));
         return;
-      }
-      const liked = voted.filter((v) => v.up > v.down);
-      const disliked = voted.filter((v) => v.down > 0 && v.down >= v.up);
-      if (options.export !== undefined) {
-        const text = liked.map((v) => `${JSON.stringify(evalLineOf(v))}\n`).join("");
-        await writeFile(options.export, text).catch((error: NodeJS.ErrnoException) => {
-          throw new MichiError(`--export: cannot write ${options.export} (${error.code})`, {
-            cause: error,
-          });
-        });
-        writeLine(
-          ctx.io.stderr,
-          `${liked.length} answer${liked.length === 1 ? "" : "s"} marked 👍 written to ${options.export}; run michi eval ${options.export}`,
-        );
       }
       writeLine(ctx.io.stdout, `👍 ${liked.length}  👎 ${disliked.length}`);
       for (const v of disliked) {
@@ -60,6 +49,26 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
         );
       }
     });
+}
+
+/** Writes the 👍 answers as an eval file; with none, writes nothing (`michi eval` wants a question). */
+async function exportLiked(
+  ctx: CliContext,
+  file: string,
+  liked: readonly VotedAnswer[],
+): Promise<void> {
+  if (liked.length === 0) {
+    writeLine(ctx.io.stderr, `no answer is marked 👍 yet; ${file} was not written`);
+    return;
+  }
+  const text = liked.map((v) => `${JSON.stringify(evalLineOf(v))}\n`).join("");
+  await writeFile(file, text).catch((error: NodeJS.ErrnoException) => {
+    throw new MichiError(`--export: cannot write ${file} (${error.code})`, { cause: error });
+  });
+  writeLine(
+    ctx.io.stderr,
+    `${liked.length} answer${liked.length === 1 ? "" : "s"} marked 👍 written to ${file}; run michi eval ${file}`,
+  );
 }
 
 export const feedback = { name: "feedback", register: registerFeedback } satisfies CliCommand;
