@@ -4,6 +4,7 @@ import { formatCitation } from "../ask/citation.js";
 import { type Answer, FLAG_ICONS, type Source } from "../ask/index.js";
 import { detectLanguage } from "../ask/language.js";
 import type { IngestSummary } from "../index/ingest.js";
+import { shellArg } from "./shell-arg.js";
 
 /** The note path as the user knows it: the notes directory joined with the note, relative to cwd. */
 export function notePath(notesDir: string, file: string, cwd: string): string {
@@ -63,10 +64,11 @@ export function renderAnswer(answer: Answer, options: { streamed?: boolean } = {
   }
   for (const notice of answer.notices) parts.push(`note: ${notice}`);
   const top = answer.sources[0];
+  // The item's whole text: an exact match names it, where a cut could end inside a word.
   if (answer.flag === "unknown" && top)
-    parts.push(`→ learned it? michi learned ${JSON.stringify(top.text.slice(0, 40))}`);
+    parts.push(`→ learned it? michi learned ${shellArg(top.text)}`);
   if (answer.flag === "none" && !answer.needsContext)
-    parts.push(`→ add it as an unknown: michi unknown ${JSON.stringify(answer.question)}`);
+    parts.push(`→ add it as an unknown: michi unknown ${shellArg(answer.question)}`);
   return parts.join("\n\n");
 }
 

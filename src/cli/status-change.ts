@@ -17,6 +17,7 @@ import {
   statusChangeJson,
   throwOnInputError,
 } from "./learning-outcomes.js";
+import { shellArg } from "./shell-arg.js";
 
 export function parsePick(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -30,7 +31,7 @@ export function parsePick(value: string | undefined): number | undefined {
 export function cliPickWording(command: string): PickWording {
   return {
     option: "--pick",
-    hint: (topic) => `Choose one with --pick N, e.g. ${command} ${JSON.stringify(topic)} --pick 1`,
+    hint: (topic) => `Choose one with --pick N, e.g. ${command} ${shellArg(topic)} --pick 1`,
     example: `${command} "Deployment"`,
   };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -114,6 +115,24 @@ describe("michi learned", () => {
     // --pick 1 is the item the topic names.
     const one = await michi("learned", "Deployment", "--pick", "1");
     expect(one.stdout).toContain("Deploymentが何かは忘れた: unknown → known");
+  });
+
+  it("suggests, under an unknown answer, a shell command that marks exactly that item", async () => {
+    const job = path.join(ws.notes, "k8s-jobs.md");
+    const item = "Jobの `backoffLimit` と `activeDeadlineSeconds` のどちらが先に効くのか $HOME";
+    writeFileSync(job, `# Jobs\n\n- X ${item}\n- O Jobの \`backoffLimit\` の既定値は6\n`);
+    const ask = await michi("ask", "JobのbackoffLimitとactiveDeadlineSecondsはどちらが先に効く?");
+    expect(ask.stdout).toMatch(/^❓/);
+    const hint = /^→ learned it\? michi (learned .*)$/m.exec(ask.stdout)?.[1];
+    expect(hint).toBeDefined();
+    // The words a shell passes to michi when the user pastes the line.
+    const argv = execFileSync("bash", ["-c", `printf '%s\\0' ${hint}`], { encoding: "utf8" })
+      .split("\0")
+      .slice(0, -1);
+    const before = readFileSync(job, "utf8");
+    const run = await michi(...argv);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(job, "utf8")).toBe(before.replace(`- X ${item}`, `- O ${item}`));
   });
 
   it("rejects a --pick beyond the candidates in one line, changing nothing", async () => {

@@ -4,6 +4,7 @@ import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { renderUnknownOutcome } from "../learning-outcomes.js";
+import { shellArg } from "../shell-arg.js";
 
 export function registerUnknown(program: Command, ctx: CliContext): void {
   program
@@ -23,7 +24,7 @@ export function registerUnknown(program: Command, ctx: CliContext): void {
         ? JSON.stringify(outcome)
         : renderUnknownOutcome(
             outcome,
-            (t) => `michi unknown ${JSON.stringify(t.trim())} --force`,
+            (t) => `michi unknown ${shellArg(t.trim())} --force`,
             topic,
           );
       writeLine(ok ? ctx.io.stdout : ctx.io.stderr, text);
