@@ -7,6 +7,7 @@
  * moment asked for, so no periodic snapshots are needed. Before the baseline there is no
  * history: a period reaching back before it has no "previous" numbers.
  */
+import { detectLanguage, type Language } from "../ask/language.js";
 import type { Status } from "../notes/index.js";
 import type { WeekProgress } from "./chart.js";
 import { type Feedback, openFeedback } from "./feedback.js";
@@ -126,6 +127,8 @@ export interface Digest {
   readonly emptySections: readonly EmptySection[];
   /** The unknowns asked about most that are still not known, most asked first. */
   readonly focus: readonly AskedItem[];
+  /** The language most items are written in: the one the bot posts the digest in. */
+  readonly language: Language;
 }
 
 export interface DigestPeriod {
@@ -166,6 +169,7 @@ export function buildDigest(
   const atSince = hasPrevious ? countAt(snapshot, events, since) : null;
 
   const questions = history.questionsBetween(since, end);
+  const japanese = snapshot.filter((item) => detectLanguage(item.text) === "ja").length;
   const askedUnknowns = countAskedUnknowns(questions, current);
   return {
     since: since.toISOString(),
@@ -202,6 +206,7 @@ export function buildDigest(
     focus: askedUnknowns
       .filter((a) => a.status === "unknown" || a.status === "partial")
       .slice(0, FOCUS_SIZE),
+    language: japanese * 2 > snapshot.length ? "ja" : "en",
   };
 }
 

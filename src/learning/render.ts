@@ -24,88 +24,150 @@ export function icon(status: Status | null): string {
   return status === null ? "·" : FLAG_ICONS[status];
 }
 
-function formatChange(p: Progress): string {
+/** The digest's words: English, and Japanese for a Japanese learning log (Digest.language). */
+const DIGEST_WORDS = {
+  en: {
+    points: (sign: string, change: number) => ` (${sign}${change} pts)`,
+    known: "known",
+    learned: (n: number) => `Learned (${n})`,
+    learnedNothing: "Learned: nothing this period.",
+    regressed: (n: number) => `Regressed (${n})`,
+    unknownsAdded: (n: number) => `Unknowns added (${n})`,
+    askedUnknowns: "Unknowns you asked about",
+    unmatched: "Questions your notes had nothing on",
+    disliked: "Answers marked 👎 (worth a look: a note to fix, or a question for michi eval)",
+    progress: "Progress",
+    noChange: "  (no history before this period yet, so no change to show)",
+    gaps: "Sections with no items (gaps to fill):",
+    proseOnly: "prose only",
+    top: "(top)",
+    focus: "Suggested focus (the unknowns you ask about most):",
+    asked: (n: number) => `asked ${n}×`,
+    now: (status: string) => `now ${status}`,
+    origin: { command: "by command", undo: "undone", edit: "by hand edit" },
+    new: "new",
+    gone: "gone",
+    note: "note",
+  },
+  ja: {
+    points: (sign: string, change: number) => `(${sign}${change}ポイント)`,
+    known: "既知",
+    learned: (n: number) => `学んだこと (${n})`,
+    learnedNothing: "学んだこと: この期間はありません。",
+    regressed: (n: number) => `後戻りしたこと (${n})`,
+    unknownsAdded: (n: number) => `追加した「知らないこと」 (${n})`,
+    askedUnknowns: "質問した「知らないこと」",
+    unmatched: "ノートに記述がなかった質問",
+    disliked: "👎 が付いた回答(ノートの修正か、michi eval の質問の候補です)",
+    progress: "進捗",
+    noChange: "  (この期間より前の履歴がまだないため、変化は表示できません)",
+    gaps: "項目のないセクション(埋めたい穴):",
+    proseOnly: "本文のみ",
+    top: "(冒頭)",
+    focus: "次に取り組むとよいこと(よく質問している「知らないこと」):",
+    asked: (n: number) => `${n}回質問`,
+    now: (status: string) => `現在 ${status}`,
+    origin: { command: "コマンド", undo: "取り消し", edit: "手で編集" },
+    new: "新規",
+    gone: "削除",
+    note: "メモ",
+  },
+} as const;
+
+type DigestWords = (typeof DIGEST_WORDS)[Language];
+
+function formatChange(p: Progress, words: DigestWords): string {
   if (p.change === null) return "";
   const sign = p.change > 0 ? "+" : p.change < 0 ? "" : "±";
-  return ` (${sign}${p.change} pts)`;
+  return words.points(sign, p.change);
 }
 
-function formatProgress(p: Progress): string {
+function formatProgress(p: Progress, words: DigestWords): string {
   const percent = p.percentKnown === null ? "—" : `${p.percentKnown}%`;
-  return `${percent} known${formatChange(p)}  ✅ ${p.known} 🔺 ${p.partial} ❓ ${p.unknown}`;
+  return `${percent} ${words.known}${formatChange(p, words)}  ✅ ${p.known} 🔺 ${p.partial} ❓ ${p.unknown}`;
 }
 
-function renderEvent(e: DigestEvent): string {
+function renderEvent(e: DigestEvent, words: DigestWords): string {
   const how =
-    e.origin === "command" ? "by command" : e.origin === "undo" ? "undone" : "by hand edit";
-  const lines = [`  ${icon(e.to)} ${e.text}  (${e.from ?? "new"} → ${e.to ?? "gone"}, ${how})`];
+    e.origin === "command"
+      ? words.origin.command
+      : e.origin === "undo"
+        ? words.origin.undo
+        : words.origin.edit;
+  const lines = [
+    `  ${icon(e.to)} ${e.text}  (${e.from ?? words.new} → ${e.to ?? words.gone}, ${how})`,
+  ];
   lines.push(`     ${formatPlace(e)}`);
-  if (e.learnedNote !== null) lines.push(`     note: ${e.learnedNote}`);
+  if (e.learnedNote !== null) lines.push(`     ${words.note}: ${e.learnedNote}`);
   return lines.join("\n");
 }
 
-function renderAsked(a: AskedItem): string {
-  const now = a.status !== null && a.status !== "unknown" ? ` (now ${a.status})` : "";
+function renderAsked(a: AskedItem, words: DigestWords): string {
+  const now = a.status !== null && a.status !== "unknown" ? ` (${words.now(a.status)})` : "";
   return `  ❓ ×${a.count} ${a.text}${now}\n     ${formatPlace(a)}`;
 }
 
-/** The digest as plain text (markdown-light, so it also reads well in Discord). */
-export function renderDigest(digest: Digest): string {
+/**
+ * The digest as plain text (markdown-light, so it also reads well in Discord), in English or
+ * in Japanese (the bot posts it in the language of the notes: Digest.language).
+ */
+export function renderDigest(digest: Digest, language: Language = "en"): string {
+  const words = DIGEST_WORDS[language];
   const out: string[] = [`📅 ${digest.label} (${digest.timezone})`];
   const section = (title: string, lines: string[]) => {
     if (lines.length > 0) out.push("", title, ...lines);
   };
   section(
-    `Learned (${digest.learned.length})`,
-    digest.learned.map((e) => renderEvent(e)),
+    words.learned(digest.learned.length),
+    digest.learned.map((e) => renderEvent(e, words)),
   );
-  if (digest.learned.length === 0) out.push("", "Learned: nothing this period.");
+  if (digest.learned.length === 0) out.push("", words.learnedNothing);
   section(
-    `Regressed (${digest.regressed.length})`,
-    digest.regressed.map((e) => renderEvent(e)),
-  );
-  section(
-    `Unknowns added (${digest.unknownsAdded.length})`,
-    digest.unknownsAdded.map((e) => renderEvent(e)),
+    words.regressed(digest.regressed.length),
+    digest.regressed.map((e) => renderEvent(e, words)),
   );
   section(
-    "Unknowns you asked about",
-    digest.askedUnknowns.map((a) => renderAsked(a)),
+    words.unknownsAdded(digest.unknownsAdded.length),
+    digest.unknownsAdded.map((e) => renderEvent(e, words)),
   );
   section(
-    "Questions your notes had nothing on",
+    words.askedUnknowns,
+    digest.askedUnknowns.map((a) => renderAsked(a, words)),
+  );
+  section(
+    words.unmatched,
     digest.unmatchedQuestions.map((q) => `  ${FLAG_ICONS.none} ×${q.count} ${q.question}`),
   );
   section(
-    "Answers marked 👎 (worth a look: a note to fix, or a question for michi eval)",
+    words.disliked,
     digest.disliked.map(
       (d) =>
         `  👎×${d.down} ${d.question} → ${FLAG_ICONS[d.flag as keyof typeof FLAG_ICONS] ?? d.flag}${d.text === null ? "" : ` ${d.text}`}`,
     ),
   );
-  out.push("", `Progress: ${formatProgress(digest.progress)}`);
-  if (digest.progress.change === null) {
-    out.push("  (no history before this period yet, so no change to show)");
-  }
+  out.push("", `${words.progress}: ${formatProgress(digest.progress, words)}`);
+  if (digest.progress.change === null) out.push(words.noChange);
   for (const note of digest.notes) {
-    out.push(`  ${note.file}: ${formatProgress(note)}`);
+    out.push(`  ${note.file}: ${formatProgress(note, words)}`);
     for (const s of note.sections) {
-      out.push(`    ${s.sectionPath.join(" › ") || "(top)"}: ${formatProgress(s)}`);
+      out.push(`    ${s.sectionPath.join(" › ") || words.top}: ${formatProgress(s, words)}`);
     }
   }
   const blank = digest.emptySections.filter((s) => !s.hasProse);
   const proseOnly = digest.emptySections.filter((s) => s.hasProse);
   if (blank.length > 0 || proseOnly.length > 0) {
-    out.push("", "Sections with no items (gaps to fill):");
+    out.push("", words.gaps);
     for (const s of blank) out.push(`  ${formatPlace(s)}`);
     if (proseOnly.length > 0) {
-      out.push(`  (prose only: ${proseOnly.map((s) => s.sectionPath.join(" › ")).join(", ")})`);
+      out.push(
+        `  (${words.proseOnly}: ${proseOnly.map((s) => s.sectionPath.join(" › ")).join(", ")})`,
+      );
     }
   }
   if (digest.focus.length > 0) {
-    out.push("", "Suggested focus (the unknowns you ask about most):");
+    out.push("", words.focus);
     digest.focus.forEach((a, i) => {
-      out.push(`  ${i + 1}. ${a.text} (asked ${a.count}×) — ${formatPlace(a)}`);
+      out.push(`  ${i + 1}. ${a.text} (${words.asked(a.count)}) — ${formatPlace(a)}`);
     });
   }
   return out.join("\n");

@@ -87,6 +87,8 @@ describe("the weekly digest post", () => {
     expect(message.flags & 64).toBe(64);
     expect(message.attachments[0]?.filename).toBe("progress.png");
     expect(JSON.stringify(message.embeds)).toContain("📅");
+    // The notes are Japanese, so is the digest (the weekly post reads the same).
+    expect(JSON.stringify(message.embeds)).toContain("進捗:");
     await h.bot.idle();
     expectWellBehaved(h);
   });

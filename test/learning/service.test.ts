@@ -5,6 +5,7 @@ import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { getWeeklyProgress } from "../../src/learning/digest.js";
 import { openHistoryFile } from "../../src/learning/history.js";
+import { renderDigest } from "../../src/learning/render.js";
 import { makeWorkspace } from "../support/cli.js";
 
 const NOTE = "k8s-weekly-log-2.md";
@@ -502,6 +503,13 @@ describe("digest", () => {
       change: 4.6,
       knownGained: 2,
     });
+    // A Japanese learning log gets its digest in Japanese where the bot posts it.
+    expect(digest.language).toBe("ja");
+    const ja = renderDigest(digest, digest.language);
+    expect(ja).toContain("学んだこと (2)");
+    expect(ja).toContain("(unknown → known, 手で編集)");
+    expect(ja).toMatch(/^進捗: 59\.1% 既知\(\+4\.6ポイント\)/m);
+    expect(renderDigest(digest)).toMatch(/^Progress: 59\.1% known \(\+4\.6 pts\)/m);
     const pod = digest.notes[0]?.sections.find((s) => s.sectionPath[0] === "Pod関連");
     expect(pod).toMatchObject({ known: 6, unknown: 2, knownGained: 1, previousPercentKnown: 50 });
     expect(digest.emptySections.map((s) => [s.sectionPath.join(" › "), s.hasProse])).toEqual([
@@ -519,6 +527,16 @@ describe("digest", () => {
       until: new Date("2026-11-19T15:00:00Z"),
     });
     expect(lastWeek.learned).toEqual([]);
+  });
+
+  it("is in English for a learning log written mostly in English", async () => {
+    // Two English items outnumber the one Japanese item.
+    writeFileSync(
+      notePath(),
+      "# Log\n\n- O A Pod is the smallest unit\n- X What a DaemonSet is for\n- △ StatefulSetの使いどころ\n",
+    );
+    await app.ingest();
+    expect((await app.digest()).language).toBe("en");
   });
 
   it("counts the unknowns asked about, the questions that matched nothing, and suggests a focus", async () => {

@@ -20,9 +20,12 @@ export const digest = {
   },
 } satisfies SlashCommand;
 
-/** The digest until `until` as messages (notes named relative to the notes folder). */
+/**
+ * The digest until `until` as messages (notes named relative to the notes folder), in the
+ * language of the notes: the preview shows exactly what the weekly post will.
+ */
 export async function digestMessages(app: App, until: Date): Promise<OutgoingMessage[]> {
   const result = await app.digest({ until });
   const chart = await app.learning.progressChart({ until });
-  return buildDigestMessages(renderDigest(result), chart);
+  return buildDigestMessages(renderDigest(result, result.language), chart);
 }
