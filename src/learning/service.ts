@@ -12,7 +12,7 @@ import { MichiError } from "../errors.js";
 import type { IngestSummary } from "../index/ingest.js";
 import { rowToItemState, type Store } from "../index/store.js";
 import { editFileExactly } from "../notes/atomic-write.js";
-import type { MarkedStatus } from "../notes/edit.js";
+import { flattenLines, type MarkedStatus } from "../notes/edit.js";
 import type { NoteWarning, Status } from "../notes/index.js";
 import { renderProgressChart } from "./chart.js";
 import { buildDigest, type Digest, getDefaultPeriod, getWeeklyProgress } from "./digest.js";
@@ -676,9 +676,12 @@ function suggestItems(store: Store, prefix: string, limit: number): ItemSuggesti
   return groups.flat().slice(0, max);
 }
 
-/** A learned note as given: undefined (none), "" (blank: an error) or the trimmed text. */
+/**
+ * A learned note as written: undefined (none), "" (blank: an error) or the text on one line, so
+ * the reply and the history show exactly the line the note gets.
+ */
 function cleanNote(note: string | undefined): string | null {
-  return note === undefined ? null : note.trim();
+  return note === undefined ? null : flattenLines(note);
 }
 
 /** Undoes michi creating a note (the inbox): removes it only if it still holds michi's bytes. */

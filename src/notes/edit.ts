@@ -214,9 +214,14 @@ function findTopLevelBlocks(text: string): TopLevelBlock[] {
  * would end the item), ends are trimmed. Throws when nothing is left.
  */
 export function sanitizeContent(content: string): string {
-  const flat = content.replace(/\s*[\r\n\u0085\u2028\u2029]\s*/g, " ").trim();
+  const flat = flattenLines(content);
   if (flat === "") throw new MichiError("Nothing to write: the text is empty.");
   return flat;
+}
+
+/** `content` as the one line michi writes: line breaks collapsed to spaces, ends trimmed. */
+export function flattenLines(content: string): string {
+  return content.replace(/\s*[\r\n\u0085\u2028\u2029]\s*/g, " ").trim();
 }
 
 /**

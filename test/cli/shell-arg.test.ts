@@ -7,7 +7,7 @@ describe("shellArg", () => {
     const texts = [
       "Deploymentが何かは忘れた",
       "Jobの `backoffLimit` と `activeDeadlineSeconds`",
-      "$HOME and ${PATH} and $(date)",
+      "$HOME and $(date)",
       `it's "quoted" \\ back\\slash!`,
       "'",
     ];

@@ -154,6 +154,24 @@ describe("learned", () => {
     expect(answer.sources[0]?.text).toBe("Deploymentが何かは忘れた");
   });
 
+  it("reports and records a multi-line note as the one line it writes", async () => {
+    await app.ingest();
+    const before = readNoteText();
+    now = new Date("2026-11-25T05:00:00Z");
+    const outcome = await app.learned("Deployment", {
+      note: "ReplicaSetを管理する\n- O 別の項目\r\n",
+    });
+    const line = "learned 2026-11-25: ReplicaSetを管理する - O 別の項目";
+    expect(outcome).toMatchObject({ kind: "changed", noteLine: line });
+    expect(readNoteText()).toBe(
+      before.replace(
+        "- X Deploymentが何かは忘れた\n",
+        `- O Deploymentが何かは忘れた\n  - ${line}\n`,
+      ),
+    );
+    expect((await allEvents())[0]).toMatchObject({ note: "ReplicaSetを管理する - O 別の項目" });
+  });
+
   it("lists candidates for an ambiguous topic and changes nothing", async () => {
     await app.ingest();
     const before = readNoteText();
