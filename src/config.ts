@@ -28,7 +28,7 @@ const flag = (defaultValue: boolean) =>
       if (v === undefined || v.trim() === "") return defaultValue;
       if (/^(1|true|yes|on)$/i.test(v.trim())) return true;
       if (/^(0|false|no|off)$/i.test(v.trim())) return false;
-      ctx.addIssue({ code: "custom", message: `expected on/off, got "${v}"` });
+      ctx.addIssue({ code: "custom", message: "expected on or off" });
       return z.NEVER;
     });
 

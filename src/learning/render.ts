@@ -173,17 +173,22 @@ export function renderDigest(digest: Digest, language: Language = "en"): string 
   return out.join("\n");
 }
 
+/** "1 note", "2 notes". */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 /** The status report's words: English, and Japanese for Discord's Japanese replies. */
 const STATUS_REPORT_WORDS = {
   en: {
     counts: (notes: number, total: number, c: StatusReport["items"]) =>
-      `${notes} note${notes === 1 ? "" : "s"}, ${total} items: ✅ ${c.known} known, 🔺 ${c.partial} partial, ❓ ${c.unknown} unknown, 📝 ${c.unmarked} unmarked`,
+      `${plural(notes, "note")}, ${plural(total, "item")}: ✅ ${c.known} known, 🔺 ${c.partial} partial, ❓ ${c.unknown} unknown, 📝 ${c.unmarked} unmarked`,
     neverIngested: "never (run `ingest` to index the notes; counts are as of the last ingest)",
     index: (chunks: number, size: string, last: string) =>
-      `index: ${chunks} chunks, ${size}; last ingest: ${last}`,
+      `index: ${plural(chunks, "chunk")}, ${size}; last ingest: ${last}`,
     history: (events: number, since: string, log: string) =>
-      `history: ${events} events since ${since}; question log ${log}`,
-    logOn: (questions: number) => `on (${questions} questions)`,
+      `history: ${plural(events, "event")} since ${since}; question log ${log}`,
+    logOn: (questions: number) => `on (${plural(questions, "question")})`,
     logOff: "off",
     warning: "warning",
   },

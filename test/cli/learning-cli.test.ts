@@ -313,7 +313,7 @@ describe("learning commands in the terminal chat", () => {
     expect(run.stdout).toContain('"Pod" does not name one item clearly');
     expect(run.stdout).toContain("(/pick N to choose)");
     expect(run.stdout).toMatch(/Pod作成時.*: partial → known/);
-    expect(run.stdout).toContain("history: 1 events");
+    expect(run.stdout).toContain("history: 1 event since");
   });
 
   it("/undo puts back the note the chat's /learned changed, byte for byte", async () => {

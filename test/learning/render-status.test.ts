@@ -38,6 +38,19 @@ describe("renderStatusReport", () => {
     expect(renderStatusReport(empty)).toContain("last ingest: never (run `ingest` to index");
   });
 
+  it("counts one of a kind in the singular", () => {
+    const one: StatusReport = {
+      ...report("UTC"),
+      items: { known: 1, partial: 0, unknown: 0, unmarked: 0 },
+      chunks: 1,
+      history: { ...report("UTC").history, events: 1, questions: 1 },
+    };
+    const [counts, index, history] = renderStatusReport(one).split("\n");
+    expect(counts).toMatch(/^1 note, 1 item: /);
+    expect(index).toMatch(/^index: 1 chunk, /);
+    expect(history).toBe("history: 1 event since 2026-11-29 15:30; question log on (1 question)");
+  });
+
   it("words the same report in Japanese for Discord's Japanese replies", () => {
     const warned: StatusReport = {
       ...report("Asia/Tokyo"),
