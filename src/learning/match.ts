@@ -46,9 +46,17 @@ export const MATCH_THRESHOLDS = {
 
 const TIER_RANK: Record<MatchTier, number> = { exact: 3, strong: 2, weak: 1, retrieval: 0 };
 
-/** NFKC, lower case, collapsed white space: full-width `Ｐｏｄ` matches `Pod`. */
+/**
+ * NFKC, lower case, collapsed white space: full-width `Ｐｏｄ` matches `Pod`. Inline-code
+ * backticks and bold marks are dropped, so "go generate" names "`go generate` をいつ…".
+ */
 export function normalizeForMatch(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+  return text
+    .normalize("NFKC")
+    .replace(/`+|\*\*|__/g, "")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** Words too common to name an item on their own (English and Japanese). */

@@ -54,6 +54,20 @@ describe("matching a topic to an item", () => {
     ).toBe("weak");
   });
 
+  it("reads an item as its words, without inline code or bold marks", () => {
+    const generate = "`go generate` をいつ実行するのがチームの慣習なのか";
+    expect(matchLiteral("go generate", generate)?.tier).toBe("strong");
+    expect(matchLiteral("`go generate`", generate)?.tier).toBe("strong");
+    expect(matchLiteral("sync.WaitGroup", "`sync.WaitGroup` の `Add` は起動前に呼ぶ")?.tier).toBe(
+      "strong",
+    );
+    expect(matchLiteral("DaemonSet", "**DaemonSet** の役割")?.tier).toBe("strong");
+    // Still one name among others, and still not the start of a longer word.
+    expect(matchLiteral("Go", "`Go`、`Rust`、`Zig` を比べた")?.tier).toBe("weak");
+    expect(matchLiteral("go", "`go test -race` で競合を検出")?.tier).toBe("strong");
+    expect(matchLiteral("go te", "`go test -race` で競合を検出")?.tier).toBe("weak");
+  });
+
   it("never lets a vague topic name an item", () => {
     for (const topic of ["how", "the", "How to", "の", "x", "知らない", "what is"]) {
       expect(isVagueTopic(topic), topic).toBe(true);
