@@ -83,7 +83,12 @@ export function createLearningChat(ctx: CliContext) {
         case "unknown": {
           const force = flags.has("force");
           const outcome = await app().unknown(text, { force });
-          return renderUnknownOutcome(outcome, (t) => `/unknown ${t} --force`, text);
+          return renderUnknownOutcome(
+            outcome,
+            (t) => `/unknown ${t} --force`,
+            text,
+            "/unknown Ingressの仕組み",
+          );
         }
         case "undo":
           return renderUndo(await app().undo(), ctx.config().digest.timezone);

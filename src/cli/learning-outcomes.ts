@@ -90,11 +90,15 @@ export function renderStatusChange(outcome: StatusChangeOutcome, wording: PickWo
   }
 }
 
-/** `unknown`'s outcome as terminal text. `forceHint` tells how to add it anyway. */
+/**
+ * `unknown`'s outcome as terminal text. `forceHint` tells how to add it anyway, `example` how
+ * to give a topic (the command line's or the chat's command).
+ */
 export function renderUnknownOutcome(
   outcome: UnknownOutcome,
   forceHint: (topic: string) => string,
   topic: string,
+  example = 'michi unknown "Ingressの仕組み"',
 ): string {
   switch (outcome.kind) {
     case "added":
@@ -108,7 +112,7 @@ export function renderUnknownOutcome(
         `Nothing was added. To add it as an unknown anyway: ${forceHint(topic)}`,
       ].join("\n");
     case "empty-topic":
-      return 'Give a topic, e.g. michi unknown "Ingressの仕組み".';
+      return `Give a topic, e.g. ${example}.`;
   }
 }
 

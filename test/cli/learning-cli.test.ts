@@ -307,13 +307,14 @@ describe("learning commands in the terminal chat", () => {
     const run = await runInProcess(["--notes", ws.notes, "--data", ws.data, "chat"], {
       cwd: ws.dir,
       env: ENV,
-      stdin: "/learned Pod\n/pick 2\n/status\n/quit\n",
+      stdin: "/learned Pod\n/pick 2\n/status\n/unknown\n/quit\n",
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"Pod" does not name one item clearly');
     expect(run.stdout).toContain("(/pick N to choose)");
     expect(run.stdout).toMatch(/Pod作成時.*: partial → known/);
     expect(run.stdout).toContain("history: 1 event since");
+    expect(run.stdout).toContain("Give a topic, e.g. /unknown Ingressの仕組み.");
   });
 
   it("/undo puts back the note the chat's /learned changed, byte for byte", async () => {
