@@ -27,7 +27,7 @@ import {
 } from "./match.js";
 import { applyInboxAddition, applyStatusEdit, formatLearnedLine } from "./note-edits.js";
 import { recordIngest, refreshHeadings } from "./record.js";
-import { formatLocalDate } from "./time.js";
+import { formatLocalDate, formatLocalDateTime } from "./time.js";
 import { type ChangeRecord, openVersions, sha256 } from "./versions.js";
 
 /** The inbox note `unknown` adds to, relative to the notes directory. */
@@ -548,8 +548,9 @@ export function createLearning(deps: LearningDeps): Learning {
       const since = options.since ?? period.since;
       const until = options.until ?? period.until;
       if (since >= until) {
+        const local = (at: Date) => formatLocalDateTime(at, timeZone);
         throw new MichiError(
-          `The digest period is empty: ${since.toISOString()} is not before ${until.toISOString()}.`,
+          `--since ${local(since)} (${timeZone}) is not before the period's end, ${local(until)}: the digest would be empty.`,
         );
       }
       const h = await history();

@@ -284,6 +284,14 @@ describe("michi digest and status", () => {
     expect(run.stderr).toContain("--since: expected a date");
   });
 
+  it("rejects a --since in the future in one line, in MICHI_TIMEZONE's time", async () => {
+    const run = await michi("digest", "--since", "2999-01-01");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^michi: --since 2999-01-01 00:00 \(Asia\/Tokyo\) is not before the period's end, \d{4}-\d{2}-\d{2} \d{2}:\d{2}: the digest would be empty\.\n$/,
+    );
+  });
+
   it("reports counts, last ingest, index size and warnings", async () => {
     await michi("ingest");
     const report = JSON.parse((await michi("status", "--json")).stdout);
