@@ -85,11 +85,16 @@ export function ingestJson(summary: IngestSummary) {
   };
 }
 
+/** "1 note", "2 notes". */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 export function renderIngest(summary: IngestSummary): string {
   const { known, partial, unknown, unmarked } = summary.items;
   const total = known + partial + unknown + unmarked;
   const lines = [
-    `${summary.notes} note${summary.notes === 1 ? "" : "s"}, ${total} items (${known} known, ${partial} partial, ${unknown} unknown, ${unmarked} unmarked), ${summary.chunks} chunks`,
+    `${count(summary.notes, "note")}, ${count(total, "item")} (${known} known, ${partial} partial, ${unknown} unknown, ${unmarked} unmarked), ${count(summary.chunks, "chunk")}`,
     `embedded ${summary.embedded}, reused ${summary.reused}, removed ${summary.removed} in ${summary.ms} ms`,
   ];
   if (summary.rebuiltBecause) lines.unshift(`index rebuilt: ${summary.rebuiltBecause}`);

@@ -22,6 +22,16 @@ const addSkippedFiles = () => {
 };
 
 describe("what an ingest tells the user", () => {
+  it("ingest counts one item or chunk in the singular", async () => {
+    rmSync(ws.notes, { recursive: true });
+    mkdirSync(ws.notes);
+    writeFileSync(path.join(ws.notes, "one.md"), "- X Helm\n");
+    const run = await michi("ingest");
+    expect(run.stdout.split("\n")[0]).toBe(
+      "1 note, 1 item (0 known, 0 partial, 1 unknown, 0 unmarked), 1 chunk",
+    );
+  });
+
   it("ask says in one stderr line how many files were skipped, every run", async () => {
     addSkippedFiles();
     for (let run = 0; run < 2; run++) {
