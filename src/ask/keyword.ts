@@ -8,6 +8,7 @@
 
 import { analyze, analyzeQuery, type QueryOptions, type QueryTerm } from "../index/tokenize.js";
 import { nameTerms } from "./names.js";
+import { isSigilTerm, sigilTerms } from "./symbols.js";
 
 export interface KeywordDoc {
   readonly id: string;
@@ -133,7 +134,8 @@ export class KeywordIndex {
     const terms = analyze(doc.text);
     const num = this.docIds.length;
     const tf = new Map<number, number>();
-    for (const term of terms) {
+    // Sigils are searchable but do not lengthen the document (its words set its length).
+    for (const term of [...terms, ...sigilTerms(doc.text)]) {
       let tid = this.termIds.get(term);
       if (tid === undefined) {
         tid = this.postings.length;
@@ -186,7 +188,7 @@ export class KeywordIndex {
   search(query: string, k = 10, options: QueryOptions = {}): KeywordHit[] {
     const n = this.docNumOf.size;
     if (n === 0 || k <= 0) return [];
-    const qterms = analyzeQuery(query, options);
+    const qterms = queryTerms(query, options);
     if (qterms.length === 0) return [];
     const avgLen = this.totalLen / n || 1;
     const buf = this.searchBuffers();
@@ -248,7 +250,7 @@ export class KeywordIndex {
   coverageOf(query: string, ids: readonly string[], options: QueryOptions = {}): DocCoverage[] {
     const n = this.docNumOf.size;
     if (n === 0 || ids.length === 0) return [];
-    const qterms = analyzeQuery(query, options);
+    const qterms = queryTerms(query, options);
     if (qterms.length === 0) return [];
     const { groups, totalIdf } = this.concepts(qterms, n);
     if (totalIdf <= 0) return [];
@@ -306,7 +308,7 @@ export class KeywordIndex {
   unseen(query: string, options: QueryOptions = {}): UnseenWords {
     const n = this.docNumOf.size;
     if (n === 0) return { share: 1, names: [] };
-    const { groups, totalIdf } = this.concepts(analyzeQuery(query, options), n);
+    const { groups, totalIdf } = this.concepts(queryTerms(query, options), n);
     const candidates = nameTerms(query);
     let unseen = 0;
     const names: string[] = [];
@@ -347,6 +349,7 @@ export class KeywordIndex {
         seen: boolean;
         specific: boolean;
         japanese: boolean;
+        sigil?: boolean;
         /** The word as the question wrote it (analyzed). */
         written?: string;
         members: { tid: number; w: number }[];
@@ -365,6 +368,7 @@ export class KeywordIndex {
       if (q.kind === "written" && q.specific) group.specific = true;
       if (q.kind === "written") group.written ??= q.term;
       if (!isJapaneseTerm(q.term)) group.japanese = false;
+      if (isSigilTerm(q.term)) group.sigil = true;
       if (df > 0 && tid !== undefined) {
         if (q.kind !== "piece") {
           group.idf = Math.min(group.idf, weights.termIdf(q.term));
@@ -380,6 +384,8 @@ export class KeywordIndex {
     let totalIdf = 0;
     for (const g of groups.values()) {
       if (!g.seen && g.japanese && japaneseless) g.idf = 0;
+      // A sigil no note has says nothing about the topic (`=>` in a question about JavaScript).
+      if (!g.seen && g.sigil) g.idf = 0;
       if (!g.seen && !g.specific) g.idf *= this.unseenEverydayWeight;
       totalIdf += g.idf;
     }
@@ -436,6 +442,22 @@ export class KeywordIndex {
     this.docJapanese = docJapanese;
     this.dead = 0;
   }
+}
+
+/** The question's analyzed terms, and its sigils (`!$`, `$?`) as concepts of their own. */
+function queryTerms(query: string, options: QueryOptions): readonly QueryTerm[] {
+  const terms = analyzeQuery(query, options);
+  const sigils = sigilTerms(query);
+  if (sigils.length === 0) return terms;
+  let group = Math.max(-1, ...terms.map((t) => t.group));
+  const seen = new Set<string>();
+  const out = [...terms];
+  for (const term of sigils) {
+    if (seen.has(term)) continue;
+    seen.add(term);
+    out.push({ term, group: ++group, kind: "written", weight: 1, specific: true });
+  }
+  return out;
 }
 
 /** Indices of the k highest scores among the touched documents (ties: smaller id first). */

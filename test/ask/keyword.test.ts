@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KeywordIndex } from "../../src/ask/keyword.js";
+import { sigilTerms } from "../../src/ask/symbols.js";
 
 const NOTES = [
   { id: "daemonset", text: "DaemonSetは各ノードに1つずつPodを配置するという認識" },
@@ -173,6 +174,41 @@ describe("KeywordIndex", () => {
       expect(index.unseen("How do I useMemo the result?").names).toEqual([]);
       expect(index.unseen("Is three-way partitioning possible?").names).toEqual([]);
     });
+  });
+});
+
+describe("KeywordIndex: sigils", () => {
+  const shell = () => {
+    const index = new KeywordIndex();
+    index.addAll([
+      { id: "bang", text: "Pass `!$` to vim: `vim !$`." },
+      { id: "status", text: "The exit status of the last command is in `$?`." },
+      { id: "line", text: "Edit the last command line with fc." },
+      { id: "flags", text: "Command line flags and line endings." },
+      { id: "shell", text: "A command runs in the shell." },
+      { id: "arrow", text: "An arrow function: `x => x + 1`." },
+    ]);
+    return index;
+  };
+
+  it("finds the item that explains a sigil the question is built on", () => {
+    expect(shell().search("What does !$ refer to on the command line?", 1)[0]?.id).toBe("bang");
+    expect(shell().search("what does $? hold", 1)[0]?.id).toBe("status");
+  });
+
+  it("does not count a sigil no note has against the question's coverage", () => {
+    const [top] = shell().search("edit the last command line <%= here", 1);
+    expect(top).toMatchObject({ id: "line", coverage: 1 });
+    expect(shell().unseen("edit the last command line <%= here").share).toBe(0);
+  });
+
+  it("takes whole tokens with an operator only, not dashes, dots or headings", () => {
+    expect(sigilTerms("echo $? and $_ and $HOME/bin, a => b").map((t) => t.slice(1))).toEqual([
+      "$?",
+      "$_",
+      "=>",
+    ]);
+    expect(sigilTerms("x -- y ... ## Head **bold** What?")).toEqual([]);
   });
 });
 
