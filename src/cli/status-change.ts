@@ -18,6 +18,7 @@ import {
   throwOnInputError,
 } from "./learning-outcomes.js";
 import { shellArg } from "./shell-arg.js";
+import { saveShownList, shownItem } from "./shown-candidates.js";
 
 export function parsePick(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -39,18 +40,33 @@ export function cliPickWording(command: string): PickWording {
 /**
  * Runs `learned` / `mark` and reports the outcome. An ambiguous topic asks the user to pick
  * when both ends are a terminal (the very list shown, by item id); otherwise it lists the
- * candidates and exits 1, changing nothing.
+ * candidates, remembers them for `--pick N` and exits 1, changing nothing.
  */
 export async function runStatusChange(
   ctx: CliContext,
   command: string,
+  topic: string,
   options: { pick?: string; json?: boolean },
   run: (pick: number | undefined) => Promise<StatusChangeOutcome>,
   setById: (id: string, to: MarkedStatus) => Promise<StatusChangeOutcome>,
 ): Promise<void> {
   const { stdout, stderr, stdin } = ctx.io;
   const wording = cliPickWording(command);
-  let outcome = await run(parsePick(options.pick));
+  const pick = parsePick(options.pick);
+  const { dataDir } = ctx.config();
+  const shown =
+    pick === undefined ? undefined : await shownItem(dataDir, command, topic.trim(), pick);
+  let outcome: StatusChangeOutcome;
+  if (shown !== undefined) {
+    outcome = await setById(shown.id, shown.to);
+    if (outcome.kind === "none") {
+      throw new MichiError(
+        `--pick ${pick}: "${shown.text}", as listed for "${topic.trim()}", is no longer in your notes; nothing was changed. Run ${command} ${shellArg(topic.trim())} to list the items again.`,
+      );
+    }
+  } else {
+    outcome = await run(pick);
+  }
   throwOnInputError(outcome, wording);
   if (outcome.kind === "ambiguous" && !options.json && stdin.isTTY && stdout.isTTY) {
     const chosen = await promptPick(ctx, outcome.topic, outcome.candidates);
@@ -60,6 +76,9 @@ export async function runStatusChange(
     }
     outcome = await setById(chosen.id, outcome.to);
     throwOnInputError(outcome, wording);
+  }
+  if (outcome.kind === "ambiguous") {
+    await saveShownList(dataDir, command, outcome.topic, outcome.to, outcome.candidates);
   }
   if (options.json) {
     writeLine(stdout, JSON.stringify(statusChangeJson(outcome)));

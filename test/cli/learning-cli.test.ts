@@ -97,6 +97,44 @@ describe("michi learned", () => {
     expect(third).toBe(`- X ${shown[2]}`);
   });
 
+  it("takes --pick N from the list shown, also when the notes changed since it was listed", async () => {
+    const helm = path.join(ws.notes, "helm.md");
+    writeFileSync(
+      helm,
+      "# Helm\n\n- X Helm charts and their templates\n- X Helm hooks\n- X Helm values files\n",
+    );
+    const listed = JSON.parse((await michi("learned", "Helm", "--json")).stdout);
+    const shown = listed.candidates.map((c: { text: string }) => c.text);
+    expect(shown).toHaveLength(3);
+    // An edit adds an item the topic names better than the others, before the user picks.
+    writeFileSync(
+      helm,
+      readFileSync(helm, "utf8").replace("# Helm\n\n", "# Helm\n\n- X Helm CLI\n"),
+    );
+    const edited = readFileSync(helm, "utf8");
+    const run = await michi("learned", "Helm", "--pick", "2");
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`${shown[1]}: unknown → known`);
+    expect(readFileSync(helm, "utf8")).toBe(
+      edited.replace(`- X ${shown[1]}\n`, `- O ${shown[1]}\n`),
+    );
+  });
+
+  it("refuses --pick N when the item shown as N is gone from the notes, changing nothing", async () => {
+    const helm = path.join(ws.notes, "helm.md");
+    writeFileSync(helm, "# Helm\n\n- X Helm hooks\n- X Helm values files\n");
+    const listed = JSON.parse((await michi("learned", "Helm", "--json")).stdout);
+    const first = listed.candidates[0].text;
+    writeFileSync(helm, readFileSync(helm, "utf8").replace(`- X ${first}\n`, ""));
+    const before = readFileSync(helm);
+    const run = await michi("learned", "Helm", "--pick", "1");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `michi: --pick 1: "${first}", as listed for "Helm", is no longer in your notes; nothing was changed. Run michi learned "Helm" to list the items again.\n`,
+    );
+    expect(readFileSync(helm).equals(before)).toBe(true);
+  });
+
   it("refuses a --pick N other than 1 when the topic names one item clearly (no list was shown)", async () => {
     const before = readFileSync(notePath());
     for (const args of [

@@ -23,6 +23,7 @@ export const learned = {
         await runStatusChange(
           ctx,
           "michi learned",
+          topic,
           options,
           (pick) => ctx.app().learned(topic, { note: options.note, pick }),
           (id, to) => ctx.app().setStatus(id, to, { note: options.note }),

@@ -26,6 +26,7 @@ export function registerMark(program: Command, ctx: CliContext): void {
       await runStatusChange(
         ctx,
         `michi mark --status ${to}`,
+        topic,
         options,
         (pick) => ctx.app().mark(topic, to, { pick }),
         (id) => ctx.app().setStatus(id, to),
