@@ -5,6 +5,7 @@
 import type { App } from "../app.js";
 import { createApp } from "../app.js";
 import { type Config, loadConfig, readEnv } from "../config.js";
+import { MichiError } from "../errors.js";
 import { createLogger } from "../logger.js";
 
 export interface CliIO {
@@ -39,6 +40,14 @@ export function createContext(
     io,
     config() {
       const g = globals();
+      // `--notes "$NOTES"` with the variable unset would otherwise mean this very folder.
+      for (const [option, value] of [
+        ["--notes", g.notes],
+        ["--data", g.data],
+      ] as const) {
+        if (value !== undefined && value.trim() === "")
+          throw new MichiError(`${option}: expected a folder, got an empty path`);
+      }
       config ??= loadConfig(readEnv(io.env, io.cwd), { notesDir: g.notes, dataDir: g.data });
       return config;
     },

@@ -77,6 +77,20 @@ describe("what an ingest tells the user", () => {
     }
   });
 
+  it("an empty --notes or --data (an unset shell variable) is refused, not read as this folder", async () => {
+    writeFileSync(path.join(ws.dir, "README.md"), "- X not a note of the user's\n");
+    for (const [args, option] of [
+      [["--notes", "", "--data", ws.data, "unknown", "Helm"], "--notes"],
+      [["--notes", ws.notes, "--data", " ", "status"], "--data"],
+    ] as const) {
+      const run = await runInProcess([...args], { cwd: ws.dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`michi: ${option}: expected a folder, got an empty path\n`);
+    }
+    expect(existsSync(path.join(ws.dir, "inbox.md"))).toBe(false);
+    expect(existsSync(path.join(ws.dir, " "))).toBe(false);
+  });
+
   it("a missing notes folder fails without leaving a data folder behind", async () => {
     const elsewhere = mkdtempSync(path.join(tmpdir(), "michi-elsewhere-"));
     try {
