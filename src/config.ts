@@ -166,11 +166,42 @@ export function readEnv(
   if (!existsSync(file)) return { ...env };
   let fromFile: Record<string, string>;
   try {
-    fromFile = parseEnv(readFileSync(file, "utf8")) as Record<string, string>;
+    fromFile = parseEnv(checkEnvLines(readFileSync(file, "utf8"), file)) as Record<string, string>;
   } catch (error) {
+    if (error instanceof MichiError) throw error;
     throw new MichiError(`${file}: cannot read it: ${(error as Error).message}`, { cause: error });
   }
   return { ...fromFile, ...env };
+}
+
+/**
+ * The `.env` text without its comment and blank lines, after checking that every other line is
+ * `NAME=value` (or continues a quoted value). Node's parser glues a stray line, and an indented
+ * comment, to the next line's name, which silently drops that setting.
+ */
+function checkEnvLines(text: string, file: string): string {
+  const kept: string[] = [];
+  let quote: string | null = null;
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    if (quote !== null) {
+      if (line.includes(quote)) quote = null;
+      kept.push(line);
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const value = /^(?:export\s+)?[\w.-]+\s*=\s*(.*)$/.exec(trimmed)?.[1];
+    if (value === undefined) {
+      // The line is not echoed: it may be a pasted key or token.
+      throw new MichiError(`${file}:${i + 1}: expected NAME=value or a # comment`);
+    }
+    const open = value[0];
+    if ((open === '"' || open === "'" || open === "`") && value.indexOf(open, 1) === -1) {
+      quote = open;
+    }
+    kept.push(line);
+  }
+  return kept.join("\n");
 }
 
 export function loadConfig(

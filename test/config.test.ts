@@ -104,6 +104,24 @@ describe("readEnv", () => {
     expect(env.MICHI_DATA_DIR).toBe("from-env");
   });
 
+  it("refuses a .env line that is not KEY=value, naming the file and line", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "michi-env-"));
+    dirs.push(dir);
+    // Node's parser would glue the stray line to the next key, dropping MICHI_QUESTION_LOG.
+    writeFileSync(
+      path.join(dir, ".env"),
+      'MICHI_TIMEZONE=Asia/Tokyo\nquestion log off please\nMICHI_QUESTION_LOG=off\nA="multi\nline"\nexport B=1\n',
+    );
+    expect(() => readEnv({}, dir)).toThrow(
+      new MichiError(`${path.join(dir, ".env")}:2: expected NAME=value or a # comment`),
+    );
+    writeFileSync(
+      path.join(dir, ".env"),
+      'A="multi\nline"\n  # note\n\nexport B=1\nC = spaced\nD=\n',
+    );
+    expect(readEnv({}, dir)).toMatchObject({ A: "multi\nline", B: "1", D: "" });
+  });
+
   it("works without a .env file", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "michi-env-"));
     dirs.push(dir);
