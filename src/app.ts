@@ -199,7 +199,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const keywordIndex = (s: Store): { index: KeywordIndex; notes: NoteIndex } => {
     if (keyword === null || keyword.revision !== s.revision()) {
       const index = new KeywordIndex();
-      const notes = new NoteIndex({ conceptWeights: index });
+      const notes = new NoteIndex({ chunkIndex: index });
       for (const chunk of s.embeddedTexts()) {
         index.add(chunk);
         notes.add(chunk);

@@ -104,8 +104,13 @@ export class KeywordIndex {
   private readonly docNumOf = new Map<string, number>();
   private docIds: (string | null)[] = [];
   private docLen: number[] = [];
-  /** Unique term ids of each live document, to decrement df on removal. */
+  /**
+   * Each live document's terms as (term id, count) pairs: to decrement df on removal, and for
+   * a composite document to reuse the analysis (addComposite).
+   */
   private docTerms: (Int32Array | null)[] = [];
+  /** Term id → term. */
+  private readonly terms: string[] = [];
   /** Whether each document has Japanese words, and how many live ones do. */
   private docJapanese: boolean[] = [];
   private japaneseDocs = 0;
@@ -130,36 +135,64 @@ export class KeywordIndex {
 
   /** Adds a document, replacing any document with the same id. */
   add(doc: KeywordDoc): void {
-    this.remove(doc.id);
-    const terms = analyze(doc.text);
+    this.insert(doc.id, countTerms(doc.text));
+  }
+
+  /**
+   * Adds a document made of `text` and of documents `from` holds (by id), as if their texts
+   * were joined to it by line breaks: their analysis is reused, not done again (a note's
+   * document from its chunks'). A part `from` does not hold is left out.
+   */
+  addComposite(id: string, text: string, parts: Iterable<string>, from: KeywordIndex): void {
+    const counts = countTerms(text);
+    for (const part of parts) from.addCountsOf(part, counts);
+    this.insert(id, counts);
+  }
+
+  /** Whether a document with this id is in the index. */
+  has(id: string): boolean {
+    return this.docNumOf.has(id);
+  }
+
+  /** Adds document `id`'s term counts, length and script to `into`. */
+  private addCountsOf(id: string, into: TermCounts): void {
+    const num = this.docNumOf.get(id);
+    if (num === undefined) return;
+    const pairs = this.docTerms[num] ?? new Int32Array(0);
+    for (let i = 0; i < pairs.length; i += 2) {
+      const term = this.terms[pairs[i] ?? 0] ?? "";
+      into.counts.set(term, (into.counts.get(term) ?? 0) + (pairs[i + 1] ?? 0));
+    }
+    into.length += this.docLen[num] ?? 0;
+    into.japanese ||= this.docJapanese[num] ?? false;
+  }
+
+  private insert(id: string, { counts, length, japanese }: TermCounts): void {
+    this.remove(id);
     const num = this.docIds.length;
-    const tf = new Map<number, number>();
-    // Sigils are searchable but do not lengthen the document (its words set its length).
-    for (const term of [...terms, ...sigilTerms(doc.text)]) {
+    const pairs = new Int32Array(counts.size * 2);
+    let i = 0;
+    for (const [term, count] of counts) {
       let tid = this.termIds.get(term);
       if (tid === undefined) {
         tid = this.postings.length;
         this.termIds.set(term, tid);
+        this.terms.push(term);
         this.postings.push([]);
         this.df.push(0);
       }
-      tf.set(tid, (tf.get(tid) ?? 0) + 1);
-    }
-    const unique = new Int32Array(tf.size);
-    let i = 0;
-    for (const [tid, count] of tf) {
       this.postings[tid]?.push(num * (TF_MAX + 1) + Math.min(count, TF_MAX));
       this.df[tid] = (this.df[tid] ?? 0) + 1;
-      unique[i++] = tid;
+      pairs[i++] = tid;
+      pairs[i++] = count;
     }
-    const japanese = terms.some(isJapaneseTerm);
     if (japanese) this.japaneseDocs++;
     this.docJapanese.push(japanese);
-    this.docIds.push(doc.id);
-    this.docLen.push(terms.length);
-    this.docTerms.push(unique);
-    this.docNumOf.set(doc.id, num);
-    this.totalLen += terms.length;
+    this.docIds.push(id);
+    this.docLen.push(length);
+    this.docTerms.push(pairs);
+    this.docNumOf.set(id, num);
+    this.totalLen += length;
   }
 
   addAll(docs: Iterable<KeywordDoc>): void {
@@ -171,7 +204,11 @@ export class KeywordIndex {
     const num = this.docNumOf.get(id);
     if (num === undefined) return false;
     this.docNumOf.delete(id);
-    for (const tid of this.docTerms[num] ?? []) this.df[tid] = (this.df[tid] ?? 1) - 1;
+    const pairs = this.docTerms[num] ?? new Int32Array(0);
+    for (let i = 0; i < pairs.length; i += 2) {
+      const tid = pairs[i] ?? 0;
+      this.df[tid] = (this.df[tid] ?? 1) - 1;
+    }
     this.totalLen -= this.docLen[num] ?? 0;
     if (this.docJapanese[num]) this.japaneseDocs--;
     this.docIds[num] = null;
@@ -281,7 +318,7 @@ export class KeywordIndex {
       if (!terms) continue;
       seen.fill(0);
       let coverage = 0;
-      for (let i = 0; i < terms.length; i++) {
+      for (let i = 0; i < terms.length; i += 2) {
         const at = (slot[terms[i] ?? 0] ?? 0) - 1;
         if (at < 0) continue;
         const group = groupOf[at] ?? 0;
@@ -442,6 +479,21 @@ export class KeywordIndex {
     this.docJapanese = docJapanese;
     this.dead = 0;
   }
+}
+
+/** A text's terms with their counts, its length in words and whether it has Japanese words. */
+interface TermCounts {
+  readonly counts: Map<string, number>;
+  length: number;
+  japanese: boolean;
+}
+
+function countTerms(text: string): TermCounts {
+  const words = analyze(text);
+  const counts = new Map<string, number>();
+  // Sigils are searchable but do not lengthen the document (its words set its length).
+  for (const term of [...words, ...sigilTerms(text)]) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return { counts, length: words.length, japanese: words.some(isJapaneseTerm) };
 }
 
 /** The question's analyzed terms, and its sigils (`!$`, `$?`) as concepts of their own. */

@@ -232,3 +232,48 @@ describe("KeywordIndex.coverageOf", () => {
     expect(index.coverageOf("nothing shared", ["d1"])).toEqual([]);
   });
 });
+
+describe("KeywordIndex.addComposite", () => {
+  const PARTS = {
+    a: "DaemonSetは各ノードに1つずつPodを配置するという認識",
+    b: "Use `!$` for the last argument of the previous command && keep going",
+    c: "kubeletの役割をあまり知らない。Running kubelets report node status.",
+  };
+  const HEAD = "k8s\nKubernetes 学習ログ\nPod関連";
+  const QUERIES = [
+    "DaemonSetはどこに配置される?",
+    "What does !$ do?",
+    "kubelet node status",
+    "Pod",
+  ];
+
+  it("indexes a document as if its parts' texts were joined to it, reusing their analysis", () => {
+    const chunks = new KeywordIndex();
+    for (const [id, text] of Object.entries(PARTS)) chunks.add({ id, text });
+    const joined = new KeywordIndex();
+    const composite = new KeywordIndex();
+    for (const index of [joined, composite])
+      index.add({ id: "other", text: "an unrelated note about Docker images" });
+    joined.add({ id: "note", text: [HEAD, PARTS.a, PARTS.b, PARTS.c].join("\n") });
+    composite.addComposite("note", HEAD, ["a", "b", "c"], chunks);
+
+    for (const q of QUERIES) {
+      expect(composite.search(q, 2)).toEqual(joined.search(q, 2));
+      expect(composite.search(q, 2).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("leaves out a part the other index does not hold, and replaces the document on re-adding", () => {
+    const chunks = new KeywordIndex();
+    chunks.add({ id: "a", text: PARTS.a });
+    const composite = new KeywordIndex();
+    composite.addComposite("note", HEAD, ["a", "missing"], chunks);
+    const joined = new KeywordIndex();
+    joined.add({ id: "note", text: [HEAD, PARTS.a].join("\n") });
+    expect(composite.search("DaemonSet Pod", 1)).toEqual(joined.search("DaemonSet Pod", 1));
+
+    composite.addComposite("note", "Docker", [], chunks);
+    expect(composite.size).toBe(1);
+    expect(composite.search("DaemonSet", 1)).toEqual([]);
+  });
+});

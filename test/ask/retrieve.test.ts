@@ -247,7 +247,7 @@ describe("retrieve over notes", () => {
 
   it("ranks the note whose title the question is above siblings sharing its words", async () => {
     const keyword = new KeywordIndex();
-    const notes = new NoteIndex({ conceptWeights: keyword });
+    const notes = new NoteIndex({ chunkIndex: keyword });
     const note = (file: string, title: string, texts: string[]) =>
       texts.forEach((text, i) => {
         const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
@@ -274,7 +274,7 @@ describe("retrieve over notes", () => {
 
   it("ranks the note a question names by its exact title above a sibling whose items repeat its words", async () => {
     const keyword = new KeywordIndex();
-    const notes = new NoteIndex({ conceptWeights: keyword });
+    const notes = new NoteIndex({ chunkIndex: keyword });
     const note = (file: string, title: string, texts: string[]) =>
       texts.forEach((text, i) => {
         const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
@@ -294,7 +294,7 @@ describe("retrieve over notes", () => {
 
   it("ranks the notes of the folder a question names above notes sharing only its phrasing", async () => {
     const keyword = new KeywordIndex();
-    const notes = new NoteIndex({ conceptWeights: keyword });
+    const notes = new NoteIndex({ chunkIndex: keyword });
     const note = (file: string, title: string, texts: string[]) =>
       texts.forEach((text, i) => {
         const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
