@@ -10,6 +10,19 @@ import {
 } from "../../src/ask/retrieve.js";
 import { LocalEmbeddings } from "../../src/index/local-embeddings.js";
 
+/** A chunk index and a note index over the same chunks; `note` adds one note's items to both. */
+function noteIndexes() {
+  const keyword = new KeywordIndex();
+  const notes = new NoteIndex({ chunkIndex: keyword });
+  const note = (file: string, title: string, texts: string[]) =>
+    texts.forEach((text, i) => {
+      const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
+      keyword.add(c);
+      notes.add(c);
+    });
+  return { keyword, notes, note };
+}
+
 describe("fuseHits", () => {
   it("ranks an item found by both sides above items found by one", () => {
     const fused = fuseHits(
@@ -246,14 +259,7 @@ describe("retrieve over notes", () => {
   });
 
   it("ranks the note whose title the question is above siblings sharing its words", async () => {
-    const keyword = new KeywordIndex();
-    const notes = new NoteIndex({ chunkIndex: keyword });
-    const note = (file: string, title: string, texts: string[]) =>
-      texts.forEach((text, i) => {
-        const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
-        keyword.add(c);
-        notes.add(c);
-      });
+    const { keyword, notes, note } = noteIndexes();
     note("2021.md", "2021年の振り返り", [
       "2021年はリモートワークの一年。2022年はもっと登壇したい。",
     ]);
@@ -273,14 +279,7 @@ describe("retrieve over notes", () => {
   });
 
   it("ranks the note a question names by its exact title above a sibling whose items repeat its words", async () => {
-    const keyword = new KeywordIndex();
-    const notes = new NoteIndex({ chunkIndex: keyword });
-    const note = (file: string, title: string, texts: string[]) =>
-      texts.forEach((text, i) => {
-        const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
-        keyword.add(c);
-        notes.add(c);
-      });
+    const { keyword, notes, note } = noteIndexes();
     note("2021.md", "2021年の振り返り", ["毎年恒例の振り返り。今年は1年リモートだった。"]);
     note("2022.md", "2022年 振り返り", ["インフラの仕事が多かった。", "ブログを書いた。"]);
     note("2024.md", "2024年 振り返り", ["転職して1年半。SREに移った。"]);
@@ -293,14 +292,7 @@ describe("retrieve over notes", () => {
   });
 
   it("ranks the notes of the folder a question names above notes sharing only its phrasing", async () => {
-    const keyword = new KeywordIndex();
-    const notes = new NoteIndex({ chunkIndex: keyword });
-    const note = (file: string, title: string, texts: string[]) =>
-      texts.forEach((text, i) => {
-        const c = { id: `${file}#${i}`, file, title, sectionPath: [], text };
-        keyword.add(c);
-        notes.add(c);
-      });
+    const { keyword, notes, note } = noteIndexes();
     note("docker/startup.md", "Prevent Startup", [
       "Old containers come back at login: set restart to no.",
     ]);
