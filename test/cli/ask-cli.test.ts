@@ -96,6 +96,21 @@ describe("michi ask", () => {
     ]);
   });
 
+  it("says so and exits 1 when neither the arguments nor stdin hold a question", async () => {
+    for (const [words, stdin] of [
+      [[], ""],
+      [[], "\n   \n"],
+      [["  "], ""],
+    ] as const) {
+      const run = await runInProcess(args("ask", ...words), { cwd: ws.dir, stdin });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe(
+        'michi: ask: no question; give one, e.g. michi ask "DaemonSetって何?", or pipe one per line\n',
+      );
+    }
+  });
+
   it("rejects a bad -k naming the option", async () => {
     const run = await runInProcess(args("ask", "-k", "zero", "x"), { cwd: ws.dir });
     expect(run.code).toBe(1);

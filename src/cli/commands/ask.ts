@@ -13,6 +13,9 @@ interface AskOptions {
   k?: string;
 }
 
+const NO_QUESTION =
+  'ask: no question; give one, e.g. michi ask "DaemonSetって何?", or pipe one per line';
+
 export function registerAsk(program: Command, ctx: CliContext): void {
   program
     .command("ask")
@@ -47,8 +50,7 @@ export function registerAsk(program: Command, ctx: CliContext): void {
       };
       const question = words.join(" ").trim();
       if (question !== "") return print(question, false);
-      if (ctx.io.stdin.isTTY)
-        throw new MichiError('ask: give a question, e.g. michi ask "DaemonSetって何?"');
+      if (ctx.io.stdin.isTTY) throw new MichiError(NO_QUESTION);
       const progress = createIngestProgress(ctx.io.stderr);
       await app.ingest({ onProgress: progress.onProgress }).finally(() => progress.stop());
       let first = true;
@@ -63,6 +65,8 @@ export function registerAsk(program: Command, ctx: CliContext): void {
         if (!options.json) writeLine(ctx.io.stdout, `Q: ${q}`);
         await print(q, true);
       }
+      // An empty `michi ask "$Q"` in a script would otherwise succeed in silence.
+      if (first) throw new MichiError(NO_QUESTION);
     });
 }
 
