@@ -391,7 +391,7 @@ export function analyze(text: string): string[] {
   return out;
 }
 
-export type QueryTermKind = "written" | "piece" | "variant" | "translation";
+export type QueryTermKind = "written" | "piece" | "variant" | "translation" | "synonym";
 
 /** A query term; terms sharing a `group` stand for one concept (a word, its parts, its translations). */
 export interface QueryTerm {
@@ -415,6 +415,8 @@ export interface QueryTerm {
 
 /** Weight of a compound's part (`set` of `ReplicaSet`) when the whole word is asked for. */
 export const PIECE_WEIGHT = 0.5;
+/** Weight of another Japanese word for the same English (置き換え → 置換): near, not the same. */
+export const SYNONYM_WEIGHT = 0.5;
 
 /** Weight of another inflection of a written English word: the same word, a guess at its form. */
 export const VARIANT_WEIGHT = 0.9;
@@ -424,6 +426,7 @@ const KIND_WEIGHT: Readonly<Record<QueryTermKind, number>> = {
   piece: PIECE_WEIGHT,
   variant: VARIANT_WEIGHT,
   translation: EXPANSION_WEIGHT,
+  synonym: SYNONYM_WEIGHT,
 };
 
 export interface QueryOptions {
@@ -434,6 +437,8 @@ export interface QueryOptions {
 interface JapaneseGloss {
   readonly required: readonly string[];
   readonly english: readonly string[];
+  /** The English side's key in Glossary.english: its Japanese terms are this gloss's synonyms. */
+  readonly key: string;
 }
 
 interface Glossary {
@@ -478,7 +483,7 @@ function buildGlossary(): Glossary {
       const required = whole !== undefined ? [whole] : jaTerms;
       const first = required[0] ?? lead;
       const glosses = japanese.get(first) ?? [];
-      glosses.push({ required, english: enTerms });
+      glosses.push({ required, english: enTerms, key });
       japanese.set(first, glosses);
     }
   }
@@ -656,6 +661,8 @@ function expandQuery(text: string, q: QueryBuilder): void {
     for (const gloss of g.japanese.get(t) ?? []) {
       if (!gloss.required.every((r) => asked.has(r))) continue;
       for (const e of gloss.english) q.add(e, group, "translation");
+      // The other Japanese words for the same English (置き換え → replace → 置換).
+      for (const j of g.english.get(gloss.key) ?? []) q.add(j, group, "synonym");
     }
   }
 }
@@ -701,7 +708,10 @@ export function extractFeatures(text: string, sink: FeatureSink, options: Featur
     for (const q of analyzeQuery(normalized)) {
       // Inflection guesses are for exact keyword lookup; as vector features they are noise.
       if (q.kind === "variant") continue;
-      sink(hashString(q.term, TERM_SEED), q.kind === "translation" ? q.weight : 1);
+      sink(
+        hashString(q.term, TERM_SEED),
+        q.kind === "translation" || q.kind === "synonym" ? q.weight : 1,
+      );
     }
   } else {
     for (const t of analyze(normalized)) sink(hashString(t, TERM_SEED), 1);

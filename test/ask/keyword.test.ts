@@ -277,3 +277,13 @@ describe("KeywordIndex.addComposite", () => {
     expect(composite.search("DaemonSet", 1)).toEqual([]);
   });
 });
+
+describe("KeywordIndex: Japanese synonyms", () => {
+  it("finds 置換 for a question that says 置き換え (both are 'replace' in the glossary)", () => {
+    const index = new KeywordIndex();
+    index.add({ id: "a-settings", text: "Vimの設定ファイルは ~/.vimrc に書く" });
+    index.add({ id: "b-substitute", text: "Vimで置換するには :%s/old/new/gc を使う" });
+    const [top] = index.search("Vimで文字列を置き換えたい", 2);
+    expect(top?.id).toBe("b-substitute");
+  });
+});

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { GLOSSARY, parseGlossary } from "../../src/index/glossary.js";
-import { analyzeQuery, stemWord } from "../../src/index/tokenize.js";
+import {
+  analyzeQuery,
+  EXPANSION_WEIGHT,
+  SYNONYM_WEIGHT,
+  stemWord,
+} from "../../src/index/tokenize.js";
 
 describe("EN↔JA glossary data", () => {
   it("loads from the data file and expands queries both ways", () => {
@@ -14,6 +19,17 @@ describe("EN↔JA glossary data", () => {
       expect.arrayContaining([stemWord("regular"), stemWord("replace")]),
     );
     expect(terms("set an environment variable")).toContain("環境変数");
+  });
+
+  it("brings a Japanese word's synonyms, the other Japanese words for its English, at lower weight", () => {
+    const replace = analyzeQuery("文字列を置き換えたい").find((t) => t.term === "置換");
+    expect(replace).toMatchObject({ kind: "synonym", weight: SYNONYM_WEIGHT });
+    expect(SYNONYM_WEIGHT).toBeLessThan(EXPANSION_WEIGHT);
+    // One concept: the synonym joins the group of the word it stands for.
+    const written = analyzeQuery("文字列を置き換えたい").find((t) => t.term === "置");
+    expect(replace?.group).toBe(written?.group);
+    // Not without a glossary word: 文字列 alone brings no 置換.
+    expect(analyzeQuery("文字列").map((t) => t.term)).not.toContain("置換");
   });
 
   it("names a malformed entry", () => {
