@@ -3,7 +3,7 @@
  * status), add unknowns to the inbox, keep the status history and the question log, and build
  * digests and status reports.
  */
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Answer, Source } from "../ask/index.js";
@@ -472,6 +472,12 @@ export function createLearning(deps: LearningDeps): Learning {
     async unknown(topic, options = {}) {
       const clean = topic.trim();
       if (clean === "") return { kind: "empty-topic" };
+      // Ingest skips linked notes, so an item written through a linked inbox would never be found.
+      if (lstatSync(absolute(INBOX_NOTE), { throwIfNoEntry: false })?.isSymbolicLink()) {
+        throw new MichiError(
+          `${INBOX_NOTE} is a symbolic link: michi neither reads nor writes linked notes (ingest skips them); replace it with the file itself`,
+        );
+      }
       await deps.ingest({});
       const store = await deps.store();
       const existing = findExistingItem(store, clean, ["unknown", "partial"]);

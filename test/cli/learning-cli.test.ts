@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeWorkspace, runChild, runInProcess } from "../support/cli.js";
@@ -241,6 +241,18 @@ describe("michi mark and unknown", () => {
     expect(digest.unknownsAdded).toMatchObject([
       { text: "Ingressの仕組み", origin: "command", file: "inbox.md" },
     ]);
+  });
+});
+
+describe("michi unknown into a linked inbox", () => {
+  it("refuses an inbox.md that is a symbolic link (ingest skips it), writing nothing", async () => {
+    const outside = path.join(ws.dir, "outside.md");
+    writeFileSync(outside, "# Outside\n");
+    symlinkSync(outside, path.join(ws.notes, "inbox.md"));
+    const run = await michi("unknown", "Helm");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^michi: inbox\.md is a symbolic link: .+\n$/);
+    expect(readFileSync(outside, "utf8")).toBe("# Outside\n");
   });
 });
 
