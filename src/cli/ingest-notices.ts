@@ -6,6 +6,7 @@
  */
 import type { App } from "../app.js";
 import type { FileRecord } from "../index/store.js";
+import { plural } from "../learning/render.js";
 import type { CliContext } from "./context.js";
 import { writeLine } from "./context.js";
 
@@ -21,8 +22,7 @@ export function ingestNotices(
       `no notes (.md files) in ${notesDir}: add some, or point --notes (MICHI_NOTES_DIR) at your notes`,
     );
   }
-  if (skipped > 0)
-    notices.push(`${skipped} file${skipped === 1 ? "" : "s"} skipped — michi status`);
+  if (skipped > 0) notices.push(`${plural(skipped, "file")} skipped — michi status`);
   return notices;
 }
 

@@ -4,6 +4,7 @@ import { formatCitation } from "../ask/citation.js";
 import { type Answer, FLAG_ICONS, type Source } from "../ask/index.js";
 import { detectLanguage } from "../ask/language.js";
 import type { IngestSummary } from "../index/ingest.js";
+import { plural } from "../learning/render.js";
 import { shellArg } from "./shell-arg.js";
 
 /** The note path as the user knows it: the notes directory joined with the note, relative to cwd. */
@@ -85,23 +86,17 @@ export function ingestJson(summary: IngestSummary) {
   };
 }
 
-/** "1 note", "2 notes". */
-function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 export function renderIngest(summary: IngestSummary): string {
   const { known, partial, unknown, unmarked } = summary.items;
   const total = known + partial + unknown + unmarked;
   const lines = [
-    `${count(summary.notes, "note")}, ${count(total, "item")} (${known} known, ${partial} partial, ${unknown} unknown, ${unmarked} unmarked), ${count(summary.chunks, "chunk")}`,
+    `${plural(summary.notes, "note")}, ${plural(total, "item")} (${known} known, ${partial} partial, ${unknown} unknown, ${unmarked} unmarked), ${plural(summary.chunks, "chunk")}`,
     `embedded ${summary.embedded}, reused ${summary.reused}, removed ${summary.removed} in ${summary.ms} ms`,
   ];
   if (summary.rebuiltBecause) lines.unshift(`index rebuilt: ${summary.rebuiltBecause}`);
   // Only the notes read now: the warnings of unchanged notes were shown when they changed.
   for (const w of summary.freshWarnings) lines.push(`warning: ${w.file}:${w.line}: ${w.message}`);
   const older = summary.warnings.length - summary.freshWarnings.length;
-  if (older > 0)
-    lines.push(`${older} warning${older === 1 ? "" : "s"} in unchanged notes — michi status`);
+  if (older > 0) lines.push(`${plural(older, "warning")} in unchanged notes — michi status`);
   return lines.join("\n");
 }

@@ -174,7 +174,7 @@ export function renderDigest(digest: Digest, language: Language = "en"): string 
 }
 
 /** "1 note", "2 notes". */
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 

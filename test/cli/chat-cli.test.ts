@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
@@ -35,6 +37,15 @@ describe("michi chat", () => {
     );
     return JSON.parse(status.stdout).history.questions as number;
   };
+
+  it("greets with the notes and items counted in the singular when there is one", async () => {
+    writeFileSync(
+      path.join(ws.notes, "k8s-weekly-log-2.md"),
+      "# Log\n\n- O A Pod runs containers\n",
+    );
+    const run = await chat("/quit\n");
+    expect(run.stdout).toContain("michi: 1 note, 1 item (✅ 1 🔺 0 ❓ 0 📝 0)");
+  });
 
   it.each(["exit", "quit", ":q", "/exit", "QUIT"])(
     "leaves on %s without answering or logging it",

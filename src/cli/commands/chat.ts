@@ -3,6 +3,7 @@ import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { createChatHistory } from "../../ask/turns.js";
 import { isMichiError } from "../../errors.js";
+import { plural } from "../../learning/render.js";
 import { classifyChatInput } from "../chat-input.js";
 import { createLearningChat, LEARNING_CHAT_HELP } from "../chat-learning.js";
 import type { Command as CliCommand } from "../command.js";
@@ -36,7 +37,7 @@ export async function runChat(ctx: CliContext): Promise<void> {
   const { known, partial, unknown, unmarked } = summary.items;
   writeLine(
     stdout,
-    `michi: ${summary.notes} note${summary.notes === 1 ? "" : "s"}, ${known + partial + unknown + unmarked} items (✅ ${known} 🔺 ${partial} ❓ ${unknown} 📝 ${unmarked}). /help for commands.`,
+    `michi: ${plural(summary.notes, "note")}, ${plural(known + partial + unknown + unmarked, "item")} (✅ ${known} 🔺 ${partial} ❓ ${unknown} 📝 ${unmarked}). /help for commands.`,
   );
   const rl = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY === true });
   // Recent turns, so an LLM can read a follow-up ("why?") as a standalone question.

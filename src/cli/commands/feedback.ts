@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { FLAG_ICONS } from "../../ask/index.js";
 import { MichiError } from "../../errors.js";
 import { openFeedback, type VotedAnswer } from "../../learning/feedback.js";
+import { plural } from "../../learning/render.js";
 import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
@@ -67,7 +68,7 @@ async function exportLiked(
   });
   writeLine(
     ctx.io.stderr,
-    `${liked.length} answer${liked.length === 1 ? "" : "s"} marked 👍 written to ${file}; run michi eval ${file}`,
+    `${plural(liked.length, "answer")} marked 👍 written to ${file}; run michi eval ${file}`,
   );
 }
 
