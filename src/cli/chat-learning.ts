@@ -29,8 +29,16 @@ export const LEARNING_CHAT_HELP = `  /learned TOPIC [--note TEXT]   mark the ite
  * line is not one of them. An ambiguous topic is remembered, so `/pick N` can settle it.
  */
 export function createLearningChat(ctx: CliContext) {
-  /** The last ambiguous outcome's list and what it was for, so `/pick N` takes from it. */
-  let last: { candidates: readonly Candidate[]; to: MarkedStatus; note?: string } | null = null;
+  /**
+   * The last ambiguous outcome's list and what it was for, so `/pick N` (or the same command
+   * with `--pick N`) takes the item shown, even if the notes changed since.
+   */
+  let last: {
+    topic: string;
+    candidates: readonly Candidate[];
+    to: MarkedStatus;
+    note?: string;
+  } | null = null;
   const app = () => ctx.app();
   const wording = (command: string): PickWording => ({
     option: "/pick",
@@ -43,10 +51,26 @@ export function createLearningChat(ctx: CliContext) {
     throwOnInputError(outcome, w);
     last =
       outcome.kind === "ambiguous"
-        ? { candidates: outcome.candidates, to: outcome.to, ...(note ? { note } : {}) }
+        ? {
+            topic: outcome.topic,
+            candidates: outcome.candidates,
+            to: outcome.to,
+            ...(note ? { note } : {}),
+          }
         : null;
     return renderStatusChange(outcome, w);
   };
+
+  /** Candidate `n` of the list last shown, set to its target status. */
+  const pickShown = async (list: NonNullable<typeof last>, n: number, note?: string) => {
+    const chosen = Number.isInteger(n) ? list.candidates[n - 1] : undefined;
+    if (chosen === undefined) return `/pick: choose 1 to ${list.candidates.length}.`;
+    return report(await app().setStatus(chosen.id, list.to, { note: note ?? list.note }), "pick");
+  };
+
+  /** The list last shown, when `--pick N` follows it for the same topic and status. */
+  const shownFor = (topic: string, to: MarkedStatus, pick: number | undefined) =>
+    pick !== undefined && last !== null && last.topic === topic && last.to === to ? last : null;
 
   return {
     async handle(input: string): Promise<string | null> {
@@ -59,26 +83,24 @@ export function createLearningChat(ctx: CliContext) {
       switch (command) {
         case "learned": {
           const note = flags.get("note");
-          const outcome = await app().learned(text, { note, pick: parsePick(flags.get("pick")) });
-          return report(outcome, command, note);
+          const pick = parsePick(flags.get("pick"));
+          const shown = shownFor(text, "known", pick);
+          if (shown !== null && pick !== undefined) return pickShown(shown, pick, note);
+          return report(await app().learned(text, { note, pick }), command, note);
         }
         case "mark": {
           const to = flags.get("status");
           if (to !== "known" && to !== "partial" && to !== "unknown") {
             return "Usage: /mark TOPIC --status known|partial|unknown";
           }
-          return report(
-            await app().mark(text, to, { pick: parsePick(flags.get("pick")) }),
-            command,
-          );
+          const pick = parsePick(flags.get("pick"));
+          const shown = shownFor(text, to, pick);
+          if (shown !== null && pick !== undefined) return pickShown(shown, pick);
+          return report(await app().mark(text, to, { pick }), command);
         }
         case "pick": {
           if (last === null) return "Nothing to pick from: run /learned or /mark first.";
-          const n = Number(text);
-          const chosen = Number.isInteger(n) ? last.candidates[n - 1] : undefined;
-          if (chosen === undefined) return `/pick: choose 1 to ${last.candidates.length}.`;
-          const { to, note } = last;
-          return report(await app().setStatus(chosen.id, to, { note }), command);
+          return pickShown(last, Number(text));
         }
         case "unknown": {
           const force = flags.has("force");

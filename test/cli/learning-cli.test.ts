@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.js";
 import { makeWorkspace, runChild, runInProcess } from "../support/cli.js";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -375,6 +377,32 @@ describe("learning commands in the terminal chat", () => {
     expect(run.stdout).toContain("Give a topic, e.g. /unknown Ingressの仕組み.");
   });
 
+  it("a /learned TOPIC --pick N after the list takes item N as shown, though the notes changed since", async () => {
+    const stdin = new PassThrough();
+    const out = collectText();
+    const done = runCli(["--notes", ws.notes, "--data", ws.data, "chat"], {
+      stdout: out.stream,
+      stderr: new PassThrough(),
+      stdin,
+      env: ENV,
+      cwd: ws.dir,
+    });
+    stdin.write("/learned Pod\n");
+    await until(() => out.text().includes("(/pick N to choose)"));
+    const second = /^ {2}2\. \S+ \w+ {2}(.+)$/m.exec(out.text())?.[1];
+    expect(second).toBeDefined();
+    // A hand edit puts an item that is exactly the topic first in any fresh ranking.
+    const note = path.join(ws.notes, "k8s-weekly-log-2.md");
+    writeFileSync(
+      note,
+      readFileSync(note, "utf8").replace("## Pod関連\n", "## Pod関連\n\n- X Pod\n"),
+    );
+    stdin.end("/learned Pod --pick 2\n/quit\n");
+    expect(await done).toBe(0);
+    expect(out.text()).toContain(`${second}: partial → known`);
+    expect(readFileSync(note, "utf8")).toContain(`- O ${second}`);
+  });
+
   it("/undo puts back the note the chat's /learned changed, byte for byte", async () => {
     const note = path.join(ws.notes, "k8s-weekly-log-2.md");
     const before = readFileSync(note);
@@ -393,3 +421,18 @@ describe("learning commands in the terminal chat", () => {
     expect(readFileSync(note).equals(before)).toBe(true);
   });
 });
+
+function collectText(): { stream: PassThrough; text(): string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on("data", (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
+}
+
+async function until(ready: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the chat's reply");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
