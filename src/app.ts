@@ -19,7 +19,7 @@ import {
 import type { Config } from "./config.js";
 import { createDeadline, type Deadline, formatSeconds } from "./deadline.js";
 import { MichiError } from "./errors.js";
-import { EMBED_TEXT_VERSION, keywordTextOf, noteLinksOfItem } from "./index/chunk.js";
+import { EMBED_TEXT_VERSION } from "./index/chunk.js";
 import { type IngestProgress, type IngestSummary, ingest } from "./index/ingest.js";
 import { LocalEmbeddings } from "./index/local-embeddings.js";
 import { type LockHolder, withIngestLock } from "./index/lock.js";
@@ -27,6 +27,7 @@ import type { AbortableEmbeddings } from "./index/openai-embeddings.js";
 import {
   asStoreError,
   type EmbedderInfo,
+  indexedTextOf,
   openStore,
   readBuiltEmbedder,
   removeStoreFiles,
@@ -221,12 +222,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       keyword.notes.remove(id);
     }
     for (const chunk of changes.added) {
-      const links = noteLinksOfItem(chunk);
-      const indexed = {
-        ...pickIndexed(chunk),
-        text: keywordTextOf(chunk),
-        ...(links.length > 0 ? { links } : {}),
-      };
+      const indexed = indexedTextOf(chunk);
       keyword.index.add(indexed);
       keyword.notes.add(indexed);
     }
@@ -604,13 +600,4 @@ function openaiOptions(config: Config): { apiKey?: string; baseURL?: string } {
     ...(config.openai.apiKey ? { apiKey: config.openai.apiKey } : {}),
     ...(config.openai.baseURL ? { baseURL: config.openai.baseURL } : {}),
   };
-}
-
-function pickIndexed(chunk: {
-  readonly id: string;
-  readonly file: string;
-  readonly title: string;
-  readonly sectionPath: readonly string[];
-}) {
-  return { id: chunk.id, file: chunk.file, title: chunk.title, sectionPath: chunk.sectionPath };
 }

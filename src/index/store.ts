@@ -90,6 +90,21 @@ export interface IndexedText {
   readonly links?: readonly NoteLink[];
 }
 
+/** A chunk as the in-memory indexes see it (read from the store, or just ingested). */
+export function indexedTextOf(
+  chunk: Pick<Chunk, "id" | "text" | "context" | "file" | "title" | "sectionPath">,
+): IndexedText {
+  const links = noteLinksOfItem(chunk);
+  return {
+    id: chunk.id,
+    text: keywordTextOf(chunk),
+    file: chunk.file,
+    title: chunk.title,
+    sectionPath: chunk.sectionPath,
+    ...(links.length > 0 ? { links } : {}),
+  };
+}
+
 export interface StoredChunk extends Omit<Chunk, "textOffset" | "marker"> {
   readonly label: number;
 }
@@ -586,16 +601,14 @@ function openStoreOn(
       ] of statements.embeddedTexts.iterate() as IterableIterator<
         [string, string, string, string, string, string]
       >) {
-        const item = { text, context: context === "[]" ? [] : (JSON.parse(context) as string[]) };
-        const links = text.includes("[") || context.includes("[") ? noteLinksOfItem(item) : [];
-        yield {
+        yield indexedTextOf({
           id,
-          text: keywordTextOf(item),
+          text,
+          context: context === "[]" ? [] : (JSON.parse(context) as string[]),
           file,
           title,
           sectionPath: sectionPath === "[]" ? [] : (JSON.parse(sectionPath) as string[]),
-          ...(links.length > 0 ? { links } : {}),
-        };
+        });
       }
     },
     getChunks(ids) {
