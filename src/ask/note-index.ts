@@ -51,6 +51,8 @@ export class NoteIndex {
   private readonly titles: KeywordIndex;
   /** Each note's distinct title terms, for the share of the title a question repeats. */
   private readonly titleTerms = new Map<string, readonly string[]>();
+  /** Each note's distinct folder words (`react-native/` → react, native), for its folder match. */
+  private readonly folderTerms = new Map<string, readonly string[]>();
   private readonly weights: ConceptWeights;
 
   /** The chunk index, when there is one: its analysis of the chunks is reused, not redone. */
@@ -162,7 +164,7 @@ export class NoteIndex {
       file: id,
       ...rest,
       titleMatch: (byTitle.get(id) ?? 0) * this.shareIn(this.titleTerms.get(id) ?? [], asked),
-      folderMatch: this.shareIn(folderTermsOf(id), asked),
+      folderMatch: this.shareIn(this.folderTerms.get(id) ?? [], asked),
     }));
   }
 
@@ -192,10 +194,12 @@ export class NoteIndex {
         this.keyword.remove(file);
         this.titles.remove(file);
         this.titleTerms.delete(file);
+        this.folderTerms.delete(file);
         continue;
       }
       this.titles.add({ id: file, text: note.title });
       this.titleTerms.set(file, [...new Set(analyze(note.title))]);
+      this.folderTerms.set(file, [...new Set(analyze(file.split("/").slice(0, -1).join("\n")))]);
       const anchors = this.anchorsOf(file, note.title);
       const { text, parts } = noteDocument(file, note, this.chunks, anchors, this.analyzed);
       this.keyword.addComposite(file, text, parts, this.analyzed);
@@ -290,21 +294,6 @@ export class NoteIndex {
   }
 }
 
-const folderTerms = new Map<string, readonly string[]>();
-
-/** The distinct words of a note's folder names (`react-native/` → react, native), cached. */
-function folderTermsOf(file: string): readonly string[] {
-  const dir = path.posix.dirname(file);
-  if (dir === ".") return [];
-  let terms = folderTerms.get(dir);
-  if (!terms) {
-    terms = [...new Set(analyze(dir.split("/").join("\n")))];
-    if (folderTerms.size >= 10_000) folderTerms.clear();
-    folderTerms.set(dir, terms);
-  }
-  return terms;
-}
-
 /** Prefix of a wiki name's key in the inbound map (no note path starts with it). */
 const WIKI = "\u0000";
 
@@ -364,12 +353,9 @@ function deleteFrom(map: Map<string, Set<string>>, key: string, value: string): 
 /**
  * A note as one document: the folders of its path (a topic: `unix/`, `git/`), its title, each
  * distinct heading once, the words of every item (pointer lines are empty already), and what
- * other notes' links call it.
- */
-/**
- * A note's document: its folders, title, headings, items and the anchor text of links to it.
- * Items the chunk index holds (`analyzed`) are named in `parts`, to reuse their analysis; the
- * rest is `text`. Both together are what joining every text by line breaks would index.
+ * other notes' links call it. Items the chunk index holds (`analyzed`) are named in `parts`,
+ * to reuse their analysis; the rest is `text`. Both together are what joining every text by
+ * line breaks would index.
  */
 function noteDocument(
   file: string,
