@@ -329,16 +329,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
    */
   const retrieveSources = (
     question: string,
-    k: number,
+    options: Partial<NoteRetrievalOptions & RetrievalOptions>,
     deadline?: Deadline,
-    distinctNotes = true,
-    noneRule: Partial<NoneRule> = {},
   ): Promise<{ sources: Source[]; notices: string[] }> =>
-    retrieveFromIndex(question, { ...noneRule, k, distinctNotes }, deadline).catch(
-      (error: unknown) => {
-        throw asStoreError(error, config.dataDir);
-      },
-    );
+    retrieveFromIndex(question, options, deadline).catch((error: unknown) => {
+      throw asStoreError(error, config.dataDir);
+    });
 
   const retrieveFromIndex = async (
     question: string,
@@ -385,8 +381,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     question: string,
     k = DEFAULT_K,
     options: SearchOptions = {},
-  ): Promise<Source[]> =>
-    (await retrieveSources(question, k, undefined, true, options.noneRule)).sources;
+  ): Promise<Source[]> => (await retrieveSources(question, { ...options.noneRule, k })).sources;
 
   /**
    * The ingest before an answer. A remote embedder gets the answer's deadline; when it fails,
@@ -418,7 +413,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     store,
     history,
     // The learning commands look for one item, possibly among several of the same note.
-    search: async (topic, k) => (await retrieveSources(topic, k, undefined, false)).sources,
+    search: async (topic, k) => (await retrieveSources(topic, { k, distinctNotes: false })).sources,
     ingest: (options) => runIngest(options),
     now: deps.now ?? (() => new Date()),
   });
@@ -443,7 +438,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       // question are no question to show or log: the answer is to the one asked.
       const standalone = await condense(query, history, deadline);
       const asked = query === question ? standalone : question;
-      const found = await retrieveSources(standalone, options.k ?? DEFAULT_K, deadline);
+      const found = await retrieveSources(standalone, { k: options.k ?? DEFAULT_K }, deadline);
       notices.push(...found.notices);
       const a = await answerer();
       const answered =
