@@ -9,7 +9,7 @@
 import { ButtonStyle, ComponentType } from "discord.js";
 import type { Language } from "../ask/language.js";
 import type { LearningEvent } from "../learning/history.js";
-import { formatPlace, icon } from "../learning/render.js";
+import { formatPlace, icon, STATUS_NAMES } from "../learning/render.js";
 import type {
   StatusChangeOutcome,
   UndoChangeOutcome,
@@ -17,7 +17,6 @@ import type {
   UnknownOutcome,
 } from "../learning/service.js";
 import { type ChangeRecord, VERSIONS_DIR } from "../learning/versions.js";
-import type { Status } from "../notes/index.js";
 import { type ActionRow, CUSTOM_IDS, noticeMessage, type OutgoingMessage } from "./embeds.js";
 import { LIMITS, truncate } from "./limits.js";
 
@@ -28,7 +27,7 @@ const ORANGE = 0xe67e22;
 
 /**
  * The outcomes' words, English beside Japanese (see reply-language.ts for which one a reply
- * gets). `to` / `status` arrive already translated (STATUS_WORDS), `text` and `place` as they are.
+ * gets). `to` / `status` arrive already translated (STATUS_NAMES), `text` and `place` as they are.
  */
 const WORDS = {
   en: {
@@ -96,7 +95,7 @@ export function statusMessage(
   language: Language,
 ): OutgoingMessage {
   const words = WORDS[language];
-  const status = STATUS_WORDS[language];
+  const status = STATUS_NAMES[language];
   switch (outcome.kind) {
     case "changed": {
       const lines = [
@@ -173,7 +172,7 @@ export function unknownMessage(
       };
     case "exists":
       return noticeMessage(
-        `${icon(outcome.item.status)} ${words.exists(STATUS_WORDS[language][outcome.item.status], outcome.item.text)}\n${place(outcome.item)}`,
+        `${icon(outcome.item.status)} ${words.exists(STATUS_NAMES[language][outcome.item.status], outcome.item.text)}\n${place(outcome.item)}`,
         GREY,
       );
     case "contradicts":
@@ -201,26 +200,6 @@ export function unknownMessage(
   }
 }
 
-const STATUS_WORDS: Readonly<Record<Language, Readonly<Record<Status | "new" | "gone", string>>>> =
-  {
-    en: {
-      known: "known",
-      partial: "partial",
-      unknown: "unknown",
-      unmarked: "unmarked",
-      new: "new",
-      gone: "gone",
-    },
-    ja: {
-      known: "既知",
-      partial: "一部既知",
-      unknown: "未知",
-      unmarked: "マークなし",
-      new: "新規",
-      gone: "削除",
-    },
-  };
-
 /** A change as the reply names it: what made it and when (Discord shows the user's local time). */
 function describeChange(change: ChangeRecord): string {
   const ms = Date.parse(change.at);
@@ -229,7 +208,7 @@ function describeChange(change: ChangeRecord): string {
 }
 
 function eventLine(e: LearningEvent, language: Language): string {
-  const words = STATUS_WORDS[language];
+  const words = STATUS_NAMES[language];
   const from = words[e.from ?? "new"];
   const to = words[e.to ?? "gone"];
   return `${icon(e.to)} **${e.text}**: ${from} → ${to}\n\`${formatPlace(e)}\``;

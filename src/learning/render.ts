@@ -20,6 +20,28 @@ export function formatPlace(item: {
   return `${[item.file, ...item.sectionPath].join(" › ")}:${item.line}`;
 }
 
+/** A status by name, and the two ends of an item's life, in English and Japanese. */
+export const STATUS_NAMES: Readonly<
+  Record<Language, Readonly<Record<Status | "new" | "gone", string>>>
+> = {
+  en: {
+    known: "known",
+    partial: "partial",
+    unknown: "unknown",
+    unmarked: "unmarked",
+    new: "new",
+    gone: "gone",
+  },
+  ja: {
+    known: "既知",
+    partial: "一部既知",
+    unknown: "未知",
+    unmarked: "マークなし",
+    new: "新規",
+    gone: "削除",
+  },
+};
+
 export function icon(status: Status | null): string {
   return status === null ? "·" : FLAG_ICONS[status];
 }
@@ -28,7 +50,7 @@ export function icon(status: Status | null): string {
 const DIGEST_WORDS = {
   en: {
     points: (sign: string, change: number) => ` (${sign}${change} pts)`,
-    known: "known",
+    status: STATUS_NAMES.en,
     learned: (n: number) => `Learned (${n})`,
     learnedNothing: "Learned: nothing this period.",
     regressed: (n: number) => `Regressed (${n})`,
@@ -45,13 +67,11 @@ const DIGEST_WORDS = {
     asked: (n: number) => `asked ${n}×`,
     now: (status: string) => `now ${status}`,
     origin: { command: "by command", undo: "undone", edit: "by hand edit" },
-    new: "new",
-    gone: "gone",
     note: "note",
   },
   ja: {
     points: (sign: string, change: number) => `(${sign}${change}ポイント)`,
-    known: "既知",
+    status: STATUS_NAMES.ja,
     learned: (n: number) => `学んだこと (${n})`,
     learnedNothing: "学んだこと: この期間はありません。",
     regressed: (n: number) => `後戻りしたこと (${n})`,
@@ -68,8 +88,6 @@ const DIGEST_WORDS = {
     asked: (n: number) => `${n}回質問`,
     now: (status: string) => `現在 ${status}`,
     origin: { command: "コマンド", undo: "取り消し", edit: "手で編集" },
-    new: "新規",
-    gone: "削除",
     note: "メモ",
   },
 } as const;
@@ -84,7 +102,7 @@ function formatChange(p: Progress, words: DigestWords): string {
 
 function formatProgress(p: Progress, words: DigestWords): string {
   const percent = p.percentKnown === null ? "—" : `${p.percentKnown}%`;
-  return `${percent} ${words.known}${formatChange(p, words)}  ✅ ${p.known} 🔺 ${p.partial} ❓ ${p.unknown}`;
+  return `${percent} ${words.status.known}${formatChange(p, words)}  ✅ ${p.known} 🔺 ${p.partial} ❓ ${p.unknown}`;
 }
 
 function renderEvent(e: DigestEvent, words: DigestWords): string {
@@ -95,7 +113,7 @@ function renderEvent(e: DigestEvent, words: DigestWords): string {
         ? words.origin.undo
         : words.origin.edit;
   const lines = [
-    `  ${icon(e.to)} ${e.text}  (${e.from ?? words.new} → ${e.to ?? words.gone}, ${how})`,
+    `  ${icon(e.to)} ${e.text}  (${e.from ?? words.status.new} → ${e.to ?? words.status.gone}, ${how})`,
   ];
   lines.push(`     ${formatPlace(e)}`);
   if (e.learnedNote !== null) lines.push(`     ${words.note}: ${e.learnedNote}`);
