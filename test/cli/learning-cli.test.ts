@@ -18,6 +18,12 @@ afterEach(() => ws.cleanup());
 const notePath = () => path.join(ws.notes, "k8s-weekly-log-2.md");
 const michi = (...args: string[]) =>
   runInProcess(["--notes", ws.notes, "--data", ws.data, ...args], { cwd: ws.dir, env: ENV });
+/** A note of unknown Helm items, several of which the topic "Helm" names; returns its path. */
+const writeHelmNote = (...items: string[]) => {
+  const helm = path.join(ws.notes, "helm.md");
+  writeFileSync(helm, `# Helm\n\n${items.map((item) => `- X ${item}\n`).join("")}`);
+  return helm;
+};
 /** Today's date in Tokyo, as `learned --note` writes it. */
 const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(new Date());
 
@@ -81,10 +87,10 @@ describe("michi learned", () => {
   });
 
   it("keeps the numbers of a listed topic after a --pick, so the next --pick takes the item shown", async () => {
-    const helm = path.join(ws.notes, "helm.md");
-    writeFileSync(
-      helm,
-      "# Helm\n\n- X Helm charts and their templates\n- X Helm hooks\n- X Helm values files\n",
+    const helm = writeHelmNote(
+      "Helm charts and their templates",
+      "Helm hooks",
+      "Helm values files",
     );
     const listed = JSON.parse((await michi("learned", "Helm", "--json")).stdout);
     expect(listed.kind).toBe("ambiguous");
@@ -100,10 +106,10 @@ describe("michi learned", () => {
   });
 
   it("takes --pick N from the list shown, also when the notes changed since it was listed", async () => {
-    const helm = path.join(ws.notes, "helm.md");
-    writeFileSync(
-      helm,
-      "# Helm\n\n- X Helm charts and their templates\n- X Helm hooks\n- X Helm values files\n",
+    const helm = writeHelmNote(
+      "Helm charts and their templates",
+      "Helm hooks",
+      "Helm values files",
     );
     const listed = JSON.parse((await michi("learned", "Helm", "--json")).stdout);
     const shown = listed.candidates.map((c: { text: string }) => c.text);
@@ -123,8 +129,7 @@ describe("michi learned", () => {
   });
 
   it("refuses --pick N when the item shown as N is gone from the notes, changing nothing", async () => {
-    const helm = path.join(ws.notes, "helm.md");
-    writeFileSync(helm, "# Helm\n\n- X Helm hooks\n- X Helm values files\n");
+    const helm = writeHelmNote("Helm hooks", "Helm values files");
     const listed = JSON.parse((await michi("learned", "Helm", "--json")).stdout);
     const first = listed.candidates[0].text;
     writeFileSync(helm, readFileSync(helm, "utf8").replace(`- X ${first}\n`, ""));
