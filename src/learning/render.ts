@@ -113,7 +113,7 @@ function renderEvent(e: DigestEvent, words: DigestWords): string {
         ? words.origin.undo
         : words.origin.edit;
   const lines = [
-    `  ${icon(e.to)} ${e.text}  (${e.from ?? words.status.new} → ${e.to ?? words.status.gone}, ${how})`,
+    `  ${icon(e.to)} ${e.text}  (${words.status[e.from ?? "new"]} → ${words.status[e.to ?? "gone"]}, ${how})`,
   ];
   lines.push(`     ${formatPlace(e)}`);
   if (e.learnedNote !== null) lines.push(`     ${words.note}: ${e.learnedNote}`);
@@ -121,7 +121,8 @@ function renderEvent(e: DigestEvent, words: DigestWords): string {
 }
 
 function renderAsked(a: AskedItem, words: DigestWords): string {
-  const now = a.status !== null && a.status !== "unknown" ? ` (${words.now(a.status)})` : "";
+  const now =
+    a.status !== null && a.status !== "unknown" ? ` (${words.now(words.status[a.status])})` : "";
   return `  ❓ ×${a.count} ${a.text}${now}\n     ${formatPlace(a)}`;
 }
 

@@ -525,7 +525,8 @@ describe("digest", () => {
     expect(digest.language).toBe("ja");
     const ja = renderDigest(digest, digest.language);
     expect(ja).toContain("学んだこと (2)");
-    expect(ja).toContain("(unknown → known, 手で編集)");
+    expect(ja).toContain("(未知 → 既知, 手で編集)");
+    expect(renderDigest(digest)).toContain("(unknown → known, by hand edit)");
     expect(ja).toMatch(/^進捗: 59\.1% 既知\(\+4\.6ポイント\)/m);
     expect(renderDigest(digest)).toMatch(/^Progress: 59\.1% known \(\+4\.6 pts\)/m);
     const pod = digest.notes[0]?.sections.find((s) => s.sectionPath[0] === "Pod関連");
