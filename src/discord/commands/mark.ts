@@ -1,5 +1,6 @@
 /** `/mark topic status`: corrects an item's status (known, partial or unknown). */
 import { SlashCommandBuilder } from "discord.js";
+import { icon, STATUS_NAMES } from "../../learning/render.js";
 import type { MarkedStatus } from "../../notes/edit.js";
 import type { SlashCommand } from "../command.js";
 import {
@@ -11,6 +12,17 @@ import {
   topicOption,
 } from "../learning-actions.js";
 import { replyLanguage } from "../reply-language.js";
+
+const MARKED_STATUSES: readonly MarkedStatus[] = ["known", "partial", "unknown"];
+
+/** `✅ known` / `✅ 既知`: the status names the replies use (STATUS_NAMES). */
+function statusChoice(status: MarkedStatus) {
+  return {
+    name: `${icon(status)} ${STATUS_NAMES.en[status]}`,
+    name_localizations: { ja: `${icon(status)} ${STATUS_NAMES.ja[status]}` },
+    value: status,
+  };
+}
 
 export const mark = {
   kind: "slash",
@@ -26,11 +38,7 @@ export const mark = {
         .setDescription("The new status")
         .setDescriptionLocalizations({ ja: "新しいステータス" })
         .setRequired(true)
-        .addChoices(
-          { name: "✅ known", name_localizations: { ja: "✅ 既知" }, value: "known" },
-          { name: "🔺 partial", name_localizations: { ja: "🔺 一部既知" }, value: "partial" },
-          { name: "❓ unknown", name_localizations: { ja: "❓ 未知" }, value: "unknown" },
-        ),
+        .addChoices(...MARKED_STATUSES.map(statusChoice)),
     ),
   autocomplete: respondWithSuggestions,
   async execute(interaction, ctx) {
