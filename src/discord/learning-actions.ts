@@ -5,6 +5,7 @@
  */
 import type {
   AutocompleteInteraction,
+  ChatInputCommandInteraction,
   RepliableInteraction,
   SlashCommandStringOption,
 } from "discord.js";
@@ -15,6 +16,7 @@ import type { BotContext } from "./context.js";
 import { CUSTOM_IDS, type OutgoingMessage } from "./embeds.js";
 import { LIMITS, truncate } from "./limits.js";
 import { statusMessage, unknownMessage } from "./outcomes.js";
+import { replyLanguage } from "./reply-language.js";
 import { toEdit } from "./send.js";
 
 /** The id of the item `value` names when it is an item id (an autocomplete choice), else null. */
@@ -25,7 +27,7 @@ export async function itemIdIn(ctx: BotContext, value: string): Promise<string |
 }
 
 /** Sets `to` on the item `topic` names: by id when it is one, else by matching the text. */
-export async function changeStatus(
+async function changeStatus(
   ctx: BotContext,
   topic: string,
   to: MarkedStatus,
@@ -78,6 +80,25 @@ export function unknownReply(
             ctx.pending.add({ kind: "unknown", topic, userId, language }),
           ),
     language,
+  );
+}
+
+/**
+ * What `/learned` and `/mark` do: acknowledge privately, set `to` on the item `topic` names,
+ * and reply with the outcome (or the select menu that asks which item) in the user's language.
+ */
+export async function runStatusCommand(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+  topic: string,
+  to: MarkedStatus,
+  note: string | undefined,
+): Promise<void> {
+  await deferPrivately(interaction);
+  const outcome = await changeStatus(ctx, topic, to, note);
+  await finish(
+    interaction,
+    statusReply(ctx, outcome, interaction.user.id, note, replyLanguage(interaction)),
   );
 }
 

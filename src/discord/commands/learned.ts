@@ -5,15 +5,7 @@
  */
 import { SlashCommandBuilder } from "discord.js";
 import type { SlashCommand } from "../command.js";
-import {
-  changeStatus,
-  deferPrivately,
-  finish,
-  respondWithSuggestions,
-  statusReply,
-  topicOption,
-} from "../learning-actions.js";
-import { replyLanguage } from "../reply-language.js";
+import { respondWithSuggestions, runStatusCommand, topicOption } from "../learning-actions.js";
 
 export const learned = {
   kind: "slash",
@@ -34,11 +26,6 @@ export const learned = {
   async execute(interaction, ctx) {
     const topic = interaction.options.getString("topic", true);
     const note = interaction.options.getString("note") ?? undefined;
-    await deferPrivately(interaction);
-    const outcome = await changeStatus(ctx, topic, "known", note);
-    await finish(
-      interaction,
-      statusReply(ctx, outcome, interaction.user.id, note, replyLanguage(interaction)),
-    );
+    await runStatusCommand(interaction, ctx, topic, "known", note);
   },
 } satisfies SlashCommand;

@@ -3,15 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { icon, STATUS_NAMES } from "../../learning/render.js";
 import type { MarkedStatus } from "../../notes/edit.js";
 import type { SlashCommand } from "../command.js";
-import {
-  changeStatus,
-  deferPrivately,
-  finish,
-  respondWithSuggestions,
-  statusReply,
-  topicOption,
-} from "../learning-actions.js";
-import { replyLanguage } from "../reply-language.js";
+import { respondWithSuggestions, runStatusCommand, topicOption } from "../learning-actions.js";
 
 const MARKED_STATUSES: readonly MarkedStatus[] = ["known", "partial", "unknown"];
 
@@ -44,11 +36,6 @@ export const mark = {
   async execute(interaction, ctx) {
     const topic = interaction.options.getString("topic", true);
     const to = interaction.options.getString("status", true) as MarkedStatus;
-    await deferPrivately(interaction);
-    const outcome = await changeStatus(ctx, topic, to, undefined);
-    await finish(
-      interaction,
-      statusReply(ctx, outcome, interaction.user.id, undefined, replyLanguage(interaction)),
-    );
+    await runStatusCommand(interaction, ctx, topic, to, undefined);
   },
 } satisfies SlashCommand;
