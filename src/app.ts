@@ -7,7 +7,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Turn } from "./ask/condense.js";
 import { extractiveAnswerer } from "./ask/extractive.js";
 import { followUpQuery, needsContextAnswer } from "./ask/follow-up.js";
-import type { Answer, Answerer, AnswerOptions, Source } from "./ask/index.js";
+import type { Answer, Answerer, Source } from "./ask/index.js";
 import { KeywordIndex } from "./ask/keyword.js";
 import { NoteIndex } from "./ask/note-index.js";
 import {
@@ -442,10 +442,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       notices.push(...found.notices);
       const a = await answerer();
       const answered =
-        options.onToken && "stream" in a && typeof a.stream === "function"
-          ? await (a.stream as StreamingAnswerer["stream"])(asked, found.sources, options.onToken, {
-              deadline,
-            })
+        options.onToken && a.stream
+          ? await a.stream(asked, found.sources, options.onToken, { deadline })
           : await a.answer(asked, found.sources, { deadline });
       const answer = notices.length
         ? { ...answered, notices: [...notices, ...answered.notices] }
@@ -475,15 +473,6 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       historyFile = null;
     },
   };
-}
-
-interface StreamingAnswerer extends Answerer {
-  stream(
-    question: string,
-    sources: readonly Source[],
-    onToken: (token: string) => void,
-    options?: AnswerOptions,
-  ): Promise<Answer>;
 }
 
 /**

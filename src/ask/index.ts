@@ -61,4 +61,15 @@ export interface AnswerOptions {
 export interface Answerer {
   readonly mode: AnswerMode;
   answer(question: string, sources: readonly Source[], options?: AnswerOptions): Promise<Answer>;
+  /**
+   * Like `answer`, calling `onToken` with each piece of text as it is produced (a model's
+   * answerer has it; the extractive one answers at once). The deadline bounds the wait for the
+   * first token; a reply that is flowing may finish.
+   */
+  stream?(
+    question: string,
+    sources: readonly Source[],
+    onToken: (token: string) => void,
+    options?: AnswerOptions,
+  ): Promise<Answer>;
 }

@@ -47,10 +47,6 @@ export interface LlmAnswererOptions extends ChatModelOptions {
 
 export interface LlmAnswerer extends Answerer {
   readonly mode: "llm";
-  /**
-   * Like `answer`, calling `onToken` with each piece of text as the model produces it. The
-   * deadline bounds the wait for the first token; a reply that is flowing may finish.
-   */
   stream(
     question: string,
     sources: readonly Source[],
