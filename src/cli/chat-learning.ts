@@ -129,7 +129,11 @@ export function createLearningChat(ctx: CliContext) {
   };
 }
 
-/** `TOPIC words --flag value --other value` → the topic and the flags. */
+/**
+ * `TOPIC words --flag value --other value` → the topic and the flags. A topic or value quoted
+ * as on the command line (`/learned "Deployment" --note 'it …'`, as michi's own suggestions
+ * quote them) is taken without its quotes, which would otherwise be matched or written too.
+ */
 function splitFlags(rest: string): { text: string; flags: Map<string, string> } {
   const parts = rest.split(/\s--(?=[a-z]+(?:\s|$))/);
   const flags = new Map<string, string>();
@@ -138,7 +142,16 @@ function splitFlags(rest: string): { text: string; flags: Map<string, string> } 
     const clean = part.replace(/^--/, "");
     const space = clean.search(/\s/);
     if (space === -1) flags.set(clean, "");
-    else flags.set(clean.slice(0, space), clean.slice(space + 1).trim());
+    else flags.set(clean.slice(0, space), unquote(clean.slice(space + 1).trim()));
   }
-  return { text: head.trim(), flags };
+  return { text: unquote(head.trim()), flags };
+}
+
+/** `"text"` → `text`; `'it'\''s'` (a shell's single quotes) → `it's`; anything else as is. */
+function unquote(text: string): string {
+  const double = /^"([^"]*)"$/.exec(text);
+  if (double) return (double[1] ?? "").trim();
+  const single = /^'((?:[^']|'\\'')*)'$/.exec(text);
+  if (single) return (single[1] ?? "").replaceAll("'\\''", "'").trim();
+  return text;
 }

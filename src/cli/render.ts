@@ -45,8 +45,17 @@ export function answerJson(
   };
 }
 
+/**
+ * How the next step is suggested: as a command line (`michi learned "…"`, quoted for the shell)
+ * or as the terminal chat's own command (`/learned …`), which is what the chat can run.
+ */
+export type SuggestStyle = "shell" | "chat";
+
 /** The answer text, then (in LLM mode) the cited sources, then notices and the next step. */
-export function renderAnswer(answer: Answer, options: { streamed?: boolean } = {}): string {
+export function renderAnswer(
+  answer: Answer,
+  options: { streamed?: boolean; suggest?: SuggestStyle } = {},
+): string {
   const language = detectLanguage(answer.question);
   const parts: string[] = [];
   if (!options.streamed)
@@ -65,12 +74,18 @@ export function renderAnswer(answer: Answer, options: { streamed?: boolean } = {
   }
   for (const notice of answer.notices) parts.push(`note: ${notice}`);
   const top = answer.sources[0];
+  const command = (name: string, arg: string) =>
+    options.suggest === "chat" ? `/${name} ${oneLine(arg)}` : `michi ${name} ${shellArg(arg)}`;
   // The item's whole text: an exact match names it, where a cut could end inside a word.
-  if (answer.flag === "unknown" && top)
-    parts.push(`→ learned it? michi learned ${shellArg(top.text)}`);
+  if (answer.flag === "unknown" && top) parts.push(`→ learned it? ${command("learned", top.text)}`);
   if (answer.flag === "none" && !answer.needsContext)
-    parts.push(`→ add it as an unknown: michi unknown ${shellArg(answer.question)}`);
+    parts.push(`→ add it as an unknown: ${command("unknown", answer.question)}`);
   return parts.join("\n\n");
+}
+
+/** A chat command is one line: an item's text may run over several. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
 export function ingestJson(summary: IngestSummary) {

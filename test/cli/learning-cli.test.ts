@@ -408,6 +408,31 @@ describe("learning commands in the terminal chat", () => {
     expect(readFileSync(note, "utf8")).toContain(`- O ${second}`);
   });
 
+  it("suggests the chat's own commands under an answer, and takes them quoted as the shell's are", async () => {
+    const chat = (stdin: string) =>
+      runInProcess(["--notes", ws.notes, "--data", ws.data, "chat"], {
+        cwd: ws.dir,
+        env: ENV,
+        stdin,
+      });
+    const asked = await chat("Deploymentって何?\nHow do I tune the Linux OOM killer?\n/quit\n");
+    // A command line pasted into the chat would be asked as a question: the chat names its own.
+    expect(asked.stdout).toContain("→ learned it? /learned Deploymentが何かは忘れた");
+    expect(asked.stdout).toContain(
+      "→ add it as an unknown: /unknown How do I tune the Linux OOM killer?",
+    );
+    expect(asked.stdout).not.toContain("michi learned");
+
+    const run = await chat(
+      `/learned "Deploymentが何かは忘れた" --note "ReplicaSetを管理する"\n/unknown 'Istio'\n/quit\n`,
+    );
+    expect(run.stdout).toContain("Deploymentが何かは忘れた: unknown → known");
+    const note = readFileSync(notePath(), "utf8");
+    expect(note).toContain("- O Deploymentが何かは忘れた\n");
+    expect(note).toContain(`  - learned ${today()}: ReplicaSetを管理する\n`);
+    expect(readFileSync(path.join(ws.notes, "inbox.md"), "utf8")).toMatch(/^- X Istio$/m);
+  });
+
   it("/undo puts back the note the chat's /learned changed, byte for byte", async () => {
     const note = path.join(ws.notes, "k8s-weekly-log-2.md");
     const before = readFileSync(note);

@@ -73,7 +73,7 @@ export async function runChat(ctx: CliContext): Promise<void> {
         });
         history = history.add({ question, answer: answer.answer });
         if (streamed) writeLine(stdout);
-        writeLine(stdout, renderAnswer(answer, { streamed }));
+        writeLine(stdout, renderAnswer(answer, { streamed, suggest: "chat" }));
       }
     } catch (error) {
       if (!isMichiError(error)) throw error;
