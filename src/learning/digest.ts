@@ -162,7 +162,7 @@ export function buildDigest(
   const events = history.eventsSince(since);
   // The period includes its last instant: a digest until "now" sees what happened just now.
   const end = new Date(+until + 1);
-  const inPeriod = events.filter((e) => e.at < end).reverse();
+  const inPeriod = withoutUndonePairs(events.filter((e) => e.at < end).reverse());
 
   const atUntil = countAt(snapshot, events, end);
   const hasPrevious = baseline !== null && baseline <= since;
@@ -208,6 +208,28 @@ export function buildDigest(
       .slice(0, FOCUS_SIZE),
     language: japanese * 2 > snapshot.length ? "ja" : "en",
   };
+}
+
+/**
+ * The events of a period (oldest first) without the changes undone within it: an undo event and
+ * the change it reverses (same item, statuses swapped) both go, so a mis-click that was undone
+ * is not reported as learned or added. An undo of a change from an earlier period stays.
+ */
+function withoutUndonePairs(events: readonly LearningEvent[]): LearningEvent[] {
+  const dropped = new Set<LearningEvent>();
+  events.forEach((undo, i) => {
+    if (undo.origin !== "undo") return;
+    for (let j = i - 1; j >= 0; j--) {
+      const change = events[j] as LearningEvent;
+      if (change.itemId !== undo.itemId || dropped.has(change)) continue;
+      if (change.origin !== "undo" && change.from === undo.to && change.to === undo.from) {
+        dropped.add(change).add(undo);
+      }
+      // Only the item's latest change is what the undo can have reversed.
+      break;
+    }
+  });
+  return events.filter((e) => !dropped.has(e));
 }
 
 /** A week's counts as the chart draws them (`label`: `M/D` of its Monday), with its start. */

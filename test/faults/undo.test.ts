@@ -16,7 +16,7 @@ const michi = (...args: string[]) =>
   runInProcess(["--notes", ws.notes, "--data", ws.data, ...args], { cwd: ws.dir, env: ENV });
 
 describe("michi undo", () => {
-  it("puts the note back byte for byte, re-indexes it and records the change as undone", async () => {
+  it("puts the note back byte for byte, re-indexes it, and the digest reports neither change", async () => {
     const original = readFileSync(notePath());
     expect((await michi("learned", "Deployment", "--note", "ReplicaSetを管理する")).code).toBe(0);
     const changed = readFileSync(notePath());
@@ -36,10 +36,30 @@ describe("michi undo", () => {
     // The index follows: the item is unknown again.
     const ask = JSON.parse((await michi("ask", "--json", "Deploymentが何か")).stdout);
     expect(ask.sources[0]).toMatchObject({ text: "Deploymentが何かは忘れた", status: "unknown" });
-    // The history has the learned event and its undo.
-    const digest = (await michi("digest")).stdout;
-    expect(digest).toContain("by command");
-    expect(digest).toContain("undone");
+    // A change undone within the period is no learning: the digest reports neither.
+    const digest = (await michi("digest", "--json")).stdout;
+    expect(JSON.parse(digest)).toMatchObject({ learned: [], regressed: [] });
+  });
+
+  it("leaves a change undone in the same period out of the digest, and shows an earlier one's undo", async () => {
+    expect((await michi("learned", "Deployment")).code).toBe(0);
+    expect((await michi("unknown", "Istioのサービスメッシュ")).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await michi("undo")).code).toBe(0); // the unknown
+    expect((await michi("undo")).code).toBe(0); // the learned
+
+    const week = JSON.parse((await michi("digest", "--json")).stdout);
+    expect(week).toMatchObject({ learned: [], regressed: [], unknownsAdded: [] });
+    expect((await michi("digest")).stdout).toContain("Learned: nothing this period.");
+
+    // From after the two changes: only their undos happened, and the learned one shows so.
+    const later = JSON.parse((await michi("digest", "--json", "--since", between)).stdout);
+    expect(later.learned).toEqual([]);
+    expect(later.regressed).toMatchObject([
+      { text: "Deploymentが何かは忘れた", from: "known", to: "unknown", origin: "undo" },
+    ]);
   });
 
   it("refuses after a later hand edit, naming the note and the kept version, and changes nothing", async () => {
