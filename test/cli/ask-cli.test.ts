@@ -178,4 +178,20 @@ describe("michi eval", () => {
     expect(text).toMatch(/\| kind +\| n +\| hit@1\/3\/10 .*MiniSearch hit@1\/3\/10/);
     expect(text).toMatch(/\| ja +\| 1 +\| 1\.00 \/ 1\.00 \/ 1\.00/);
   });
+
+  it("warns about a question naming a note that is not in the notes folder", async () => {
+    const file = path.join(ws.dir, "typo.jsonl");
+    writeFileSync(
+      file,
+      `${JSON.stringify({ id: "t1", q: "DaemonSetって何?", note: "notes/k8s-weekly-log-2.md" })}\n`,
+    );
+    const run = await runInProcess(args("eval", file), { cwd: ws.dir });
+    expect(run.code).toBe(0);
+    // A path the notes folder does not have can never be hit: the figures would be wrong unseen.
+    expect(run.stderr).toContain(
+      'typo.jsonl: question t1 names the note "notes/k8s-weekly-log-2.md", which is not in the notes folder',
+    );
+    // One question, counted in the singular; no none question, so no none-accuracy to claim.
+    expect(run.stdout).toMatch(/^1 question: hit@1 0\.00, .*none-accuracy —, false-none 0\.00/m);
+  });
 });

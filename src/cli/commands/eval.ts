@@ -1,7 +1,14 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { type EvalFigures, type EvalReport, evaluate, parseEvalFile } from "../../ask/evaluate.js";
+import {
+  type EvalFigures,
+  type EvalQuestion,
+  type EvalReport,
+  evaluate,
+  parseEvalFile,
+} from "../../ask/evaluate.js";
 import { MichiError } from "../../errors.js";
+import { plural } from "../../learning/render.js";
 import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
@@ -31,6 +38,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
       const questions = parseEvalFile(text, file);
       const app = ctx.app();
       await app.ingest();
+      warnUnknownNotes(ctx, questions, file, new Set((await app.store()).files().keys()));
       const report = await evaluate(questions, async (q) =>
         options.answers
           ? (await app.ask(q, { k, skipIngest: true, logQuestion: false })).sources
@@ -55,6 +63,26 @@ interface EvalOptions {
   readonly baseline?: boolean;
   readonly k: string;
   readonly answers?: boolean;
+}
+
+/**
+ * A question naming a note that is not indexed (misspelt, moved, written with the notes folder
+ * in front) can never be hit: said on stderr, so the figures are not wrong unseen.
+ */
+function warnUnknownNotes(
+  ctx: CliContext,
+  questions: readonly EvalQuestion[],
+  file: string,
+  indexed: ReadonlySet<string>,
+): void {
+  const notesDir = ctx.config().notesDir;
+  for (const q of questions) {
+    if (q.note === undefined || indexed.has(q.note)) continue;
+    writeLine(
+      ctx.io.stderr,
+      `michi: ${file}: question ${q.id} names the note "${q.note}", which is not in the notes folder (${notesDir}); it cannot be hit`,
+    );
+  }
 }
 
 function withoutFailures(report: EvalReport): Omit<EvalReport, "failures"> {
@@ -100,7 +128,7 @@ export function formatEvalReport(report: EvalReport, baseline?: EvalReport): str
   const line = (cells: readonly string[]) =>
     `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   const out = [
-    `${report.n} questions: hit@1 ${f3(report.hit1)}, hit@3 ${f3(report.hit3)}, hit@10 ${f3(report.hit10)}, MRR ${f3(report.mrr)}, none-accuracy ${f3(report.noneAccuracy)}, false-none ${f3(report.falseNone)}, flag accuracy ${f3(report.flagAccuracy)}`,
+    `${plural(report.n, "question")}: hit@1 ${f3(report.hit1)}, hit@3 ${f3(report.hit3)}, hit@10 ${f3(report.hit10)}, MRR ${f3(report.mrr)}, none-accuracy ${report.unanswerable > 0 ? f3(report.noneAccuracy) : "—"}, false-none ${f3(report.falseNone)}, flag accuracy ${f3(report.flagAccuracy)}`,
     line(header),
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...table.map(line),
