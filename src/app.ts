@@ -445,9 +445,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         options.onToken && a.stream
           ? await a.stream(asked, found.sources, options.onToken, { deadline })
           : await a.answer(asked, found.sources, { deadline });
+      const withContext = asked === standalone ? answered : { ...answered, standalone };
       const answer = notices.length
-        ? { ...answered, notices: [...notices, ...answered.notices] }
-        : answered;
+        ? { ...withContext, notices: [...notices, ...withContext.notices] }
+        : withContext;
       if (options.logQuestion !== false) await learning.logQuestion(answer);
       return answer;
     },

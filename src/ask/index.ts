@@ -50,6 +50,12 @@ export interface Answer {
    * answer asks for the topic, and the question is not logged.
    */
   readonly needsContext?: boolean;
+  /**
+   * Offline, a follow-up that named no topic ("What is it used for?") joined to the earlier
+   * question it was searched with: what to log and to offer as an unknown, since the question
+   * alone means nothing outside the conversation.
+   */
+  readonly standalone?: string;
 }
 
 export interface AnswerOptions {

@@ -79,7 +79,9 @@ export function renderAnswer(
   // The item's whole text: an exact match names it, where a cut could end inside a word.
   if (answer.flag === "unknown" && top) parts.push(`→ learned it? ${command("learned", top.text)}`);
   if (answer.flag === "none" && !answer.needsContext)
-    parts.push(`→ add it as an unknown: ${command("unknown", answer.question)}`);
+    parts.push(
+      `→ add it as an unknown: ${command("unknown", answer.standalone ?? answer.question)}`,
+    );
   return parts.join("\n\n");
 }
 

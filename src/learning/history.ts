@@ -74,7 +74,8 @@ export function questionEntryOf(answer: Answer, at: Date): QuestionEntry {
   const primary = answer.flag === "none" ? undefined : answer.sources[0];
   return {
     at,
-    question: answer.question,
+    // A follow-up with its topic: "What is it used for?" alone says nothing in a digest.
+    question: answer.standalone ?? answer.question,
     flag: answer.flag,
     itemId: primary?.id ?? null,
     file: primary?.file ?? null,

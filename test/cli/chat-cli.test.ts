@@ -98,13 +98,35 @@ describe("michi chat", () => {
     expect(answers).toHaveLength(5);
     // Alone, the question names nothing: no flag, no item, and not logged as a question.
     expect(answers[0]).toContain("needs more context");
-    expect(answers[0]).not.toMatch(/✅|🔺|❓|📝|michi unknown/);
+    expect(answers[0]).not.toMatch(/✅|🔺|❓|📝|\/unknown/);
     // Each follow-up is answered from the gVisor item (line 78), not kata-containers (line 80).
     for (const answer of answers.slice(1, 4)) {
       expect(answer).toContain("gvisorは、ptrace or kvmでシステムコールをフック");
       expect(answer).toMatch(/78行目|line 78/);
     }
     expect(await loggedQuestions()).toBe(3);
+  });
+
+  it("offline, offers and logs a vague follow-up that found nothing with its topic, not alone", async () => {
+    const run = await chat("How do I configure Envoy rate limiting?\nWhat is it used for?\n");
+    const answers = run.stdout.split(/^› /m).slice(1);
+    // "What is it used for?" alone would be a meaningless unknown, and a meaningless gap.
+    expect(answers[1]).toContain("🕳️");
+    expect(answers[1]).toContain(
+      "→ add it as an unknown: /unknown How do I configure Envoy rate limiting? What is it used for?",
+    );
+    const digest = await runInProcess(
+      ["--notes", ws.notes, "--data", ws.data, "digest", "--json"],
+      { cwd: ws.dir },
+    );
+    expect(
+      JSON.parse(digest.stdout)
+        .unmatchedQuestions.map((q: { question: string }) => q.question)
+        .sort(),
+    ).toEqual([
+      "How do I configure Envoy rate limiting?",
+      "How do I configure Envoy rate limiting? What is it used for?",
+    ]);
   });
 
   describe("with an LLM", () => {
