@@ -12,6 +12,7 @@ import { produceAnswer } from "./answer.js";
 import type { BotContext } from "./context.js";
 import { noticeMessage } from "./embeds.js";
 import { LIMITS, truncate } from "./limits.js";
+import { questionOf } from "./question.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { REFUSALS } from "./refusals.js";
 import { toPayload } from "./send.js";
@@ -127,15 +128,6 @@ export function createChatHandler(
       );
     }
   }
-}
-
-/** Mentions are addressing, not part of a question. */
-function questionOf(content: string): string {
-  return content
-    .replace(/<@[!&]?\d+>|<#\d+>|@everyone|@here/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 1000);
 }
 
 /**

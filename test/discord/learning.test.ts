@@ -137,6 +137,22 @@ describe("learning from Discord, as an owner", () => {
     expectWellBehaved(h);
   });
 
+  it("'Ask michi' asks without the message's mentions, so 'Add to my unknowns' writes none of them", async () => {
+    h = await startHarness();
+    const run = await h.fake.messageContextMenu("Ask michi", {
+      content:
+        "<@1300000000000000123> <@&1300000000000000456> Istioのサービスメッシュとは? @everyone",
+    });
+    const answer = await run.waitForOriginal();
+    expect(String((answer.embeds[0] as { title: string }).title)).toMatch(/^🕳️/);
+    const click = await h.fake.button(`unknown:${run.id}`, answer, { userId: h.ownerId });
+    expect(text(await click.waitForOriginal())).toContain("ノートに追加しました");
+    const inbox = readFileSync(path.join(h.ws.notes, "inbox.md"), "utf8");
+    expect(inbox).toMatch(/^- X Istioのサービスメッシュとは\?$/m);
+    await h.bot.idle();
+    expectWellBehaved(h);
+  });
+
   it("'Add to my unknowns' under a none answer adds the question to inbox.md; /unknown too", async () => {
     h = await startHarness();
     const ask = await h.fake.slashCommand("ask", { question: "Istioのサービスメッシュとは?" });

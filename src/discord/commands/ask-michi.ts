@@ -3,9 +3,9 @@ import { ApplicationCommandType, ContextMenuCommandBuilder } from "discord.js";
 import { replyWithAnswer } from "../answer.js";
 import type { MessageCommand } from "../command.js";
 import { noticeMessage } from "../embeds.js";
+import { questionOf } from "../question.js";
 import { replyLanguage } from "../reply-language.js";
 import { toReply } from "../send.js";
-import { MAX_QUESTION_LENGTH } from "./ask.js";
 
 const NO_TEXT = {
   en: "That message has no text to ask about.",
@@ -19,7 +19,7 @@ export const askMichi = {
     .setNameLocalizations({ ja: "michiに聞く" })
     .setType(ApplicationCommandType.Message),
   async execute(interaction, ctx) {
-    const question = interaction.targetMessage.content.trim().slice(0, MAX_QUESTION_LENGTH);
+    const question = questionOf(interaction.targetMessage.content);
     if (question === "") {
       await interaction.reply(toReply(noticeMessage(NO_TEXT[replyLanguage(interaction)]), true));
       return;

@@ -3,7 +3,7 @@ import { SlashCommandBuilder } from "discord.js";
 import { replyWithAnswer } from "../answer.js";
 import type { SlashCommand } from "../command.js";
 
-export const MAX_QUESTION_LENGTH = 1000;
+import { MAX_QUESTION_LENGTH } from "../question.js";
 
 export const ask = {
   kind: "slash",
