@@ -7,6 +7,7 @@
  */
 
 import { analyze, analyzeQuery, type QueryOptions, type QueryTerm } from "../index/tokenize.js";
+import { Abbreviations } from "./abbreviations.js";
 import { nameTerms } from "./names.js";
 import { isSigilTerm, sigilTerms } from "./symbols.js";
 
@@ -61,9 +62,17 @@ export interface KeywordIndexOptions {
   readonly unseenEverydayWeight?: number;
   /** Where concept weights come from (default: this index's own document frequencies). */
   readonly conceptWeights?: ConceptWeights | null;
+  /**
+   * The abbreviations a query's words may stand for (ask/abbreviations.ts). Default: learned
+   * from this index's own documents; given, they are another index's (the chunk index's,
+   * shared by the note-level indexes over the same texts) and this index only reads them.
+   */
+  readonly abbreviations?: Abbreviations;
 }
 
-export const DEFAULT_KEYWORD_OPTIONS: Required<Omit<KeywordIndexOptions, "conceptWeights">> = {
+export const DEFAULT_KEYWORD_OPTIONS: Required<
+  Omit<KeywordIndexOptions, "conceptWeights" | "abbreviations">
+> = {
   k1: 1.2,
   // Notes items are short and similar in length; strong length normalization lets the item
   // *about* a word beat the longer item that merely lists it.
@@ -119,6 +128,10 @@ export class KeywordIndex {
   private buffers: SearchBuffers | undefined;
   /** coverageOf's term → query slot table, reused across queries. */
   private slotOfTerm = new Int32Array(0);
+  /** Abbreviation ↔ expansion pairs of the indexed texts, for queries. */
+  readonly abbreviations: Abbreviations;
+  /** Whether this index's documents are what `abbreviations` learns from. */
+  private readonly learnsAbbreviations: boolean;
 
   constructor(options: KeywordIndexOptions = {}) {
     const { k1, b, unseenEverydayWeight } = { ...DEFAULT_KEYWORD_OPTIONS, ...options };
@@ -126,6 +139,10 @@ export class KeywordIndex {
     this.b = b;
     this.unseenEverydayWeight = unseenEverydayWeight;
     this.conceptWeights = options.conceptWeights ?? this;
+    this.learnsAbbreviations = options.abbreviations === undefined;
+    this.abbreviations =
+      options.abbreviations ??
+      new Abbreviations((term) => this.df[this.termIds.get(term) ?? -1] ?? 0);
   }
 
   /** Number of live documents. */
@@ -136,6 +153,7 @@ export class KeywordIndex {
   /** Adds a document, replacing any document with the same id. */
   add(doc: KeywordDoc): void {
     this.insert(doc.id, countTerms(doc.text));
+    if (this.learnsAbbreviations) this.abbreviations.add(doc.id, doc.text);
   }
 
   /**
@@ -203,6 +221,7 @@ export class KeywordIndex {
   remove(id: string): boolean {
     const num = this.docNumOf.get(id);
     if (num === undefined) return false;
+    if (this.learnsAbbreviations) this.abbreviations.remove(id);
     this.docNumOf.delete(id);
     const pairs = this.docTerms[num] ?? new Int32Array(0);
     for (let i = 0; i < pairs.length; i += 2) {
@@ -225,7 +244,7 @@ export class KeywordIndex {
   search(query: string, k = 10, options: QueryOptions = {}): KeywordHit[] {
     const n = this.docNumOf.size;
     if (n === 0 || k <= 0) return [];
-    const qterms = queryTerms(query, options);
+    const qterms = this.queryTerms(query, options);
     if (qterms.length === 0) return [];
     const avgLen = this.totalLen / n || 1;
     const buf = this.searchBuffers();
@@ -287,16 +306,18 @@ export class KeywordIndex {
   coverageOf(query: string, ids: readonly string[], options: QueryOptions = {}): DocCoverage[] {
     const n = this.docNumOf.size;
     if (n === 0 || ids.length === 0) return [];
-    const qterms = queryTerms(query, options);
+    const qterms = this.queryTerms(query, options);
     if (qterms.length === 0) return [];
     const { groups, totalIdf } = this.concepts(qterms, n);
     if (totalIdf <= 0) return [];
-    // Query terms by term id in flat arrays (a term belongs to one concept).
+    // Query terms by term id in flat arrays; a term in several concepts (an abbreviation
+    // standing for each word of its expansion) chains its slots through `nextSlot`.
     const tids: number[] = [];
     if (this.slotOfTerm.length < this.postings.length) {
       this.slotOfTerm = new Int32Array(Math.max(1024, this.postings.length * 2));
     }
-    const slot = this.slotOfTerm; // slot + 1 of each query term, 0 elsewhere
+    const slot = this.slotOfTerm; // slot + 1 of each query term's first slot, 0 elsewhere
+    const nextSlot: number[] = [];
     const weight: number[] = [];
     const groupOf: number[] = [];
     const groupIdf: number[] = [];
@@ -304,6 +325,7 @@ export class KeywordIndex {
       const group = groupIdf.length;
       groupIdf.push(g.idf);
       for (const { tid, w } of g.members) {
+        nextSlot.push((slot[tid] ?? 0) - 1);
         tids.push(tid);
         slot[tid] = tids.length;
         weight.push(w);
@@ -319,14 +341,14 @@ export class KeywordIndex {
       seen.fill(0);
       let coverage = 0;
       for (let i = 0; i < terms.length; i += 2) {
-        const at = (slot[terms[i] ?? 0] ?? 0) - 1;
-        if (at < 0) continue;
-        const group = groupOf[at] ?? 0;
-        const w = weight[at] ?? 0;
-        const had = seen[group] ?? 0;
-        if (w <= had) continue;
-        coverage += (groupIdf[group] ?? 0) * (w - had);
-        seen[group] = w;
+        for (let at = (slot[terms[i] ?? 0] ?? 0) - 1; at >= 0; at = nextSlot[at] ?? -1) {
+          const group = groupOf[at] ?? 0;
+          const w = weight[at] ?? 0;
+          const had = seen[group] ?? 0;
+          if (w <= had) continue;
+          coverage += (groupIdf[group] ?? 0) * (w - had);
+          seen[group] = w;
+        }
       }
       if (coverage > 0) out.push({ id, coverage: Math.min(1, coverage / totalIdf) });
     }
@@ -345,7 +367,7 @@ export class KeywordIndex {
   unseen(query: string, options: QueryOptions = {}): UnseenWords {
     const n = this.docNumOf.size;
     if (n === 0) return { share: 1, names: [] };
-    const { groups, totalIdf } = this.concepts(queryTerms(query, options), n);
+    const { groups, totalIdf } = this.concepts(this.queryTerms(query, options), n);
     const candidates = nameTerms(query);
     let unseen = 0;
     const names: string[] = [];
@@ -356,6 +378,15 @@ export class KeywordIndex {
       if (g.members.length === 0 && name !== undefined && candidates.has(name)) names.push(name);
     }
     return { share: totalIdf > 0 ? unseen / totalIdf : 1, names };
+  }
+
+  /**
+   * The question's analyzed terms (tokenize.ts analyzeQuery), its sigils as concepts of their
+   * own, and the abbreviations and expansions the indexed texts pair with its words.
+   */
+  queryTerms(query: string, options: QueryOptions = {}): readonly QueryTerm[] {
+    const terms = queryTerms(query, options);
+    return this.abbreviations.expand(query, terms, `${options.expand ?? true}\u0000${query}`);
   }
 
   termIdf(term: string): number {

@@ -9,7 +9,7 @@
 import path from "node:path";
 import type { NoteLink } from "../index/pointer.js";
 import type { IndexedText } from "../index/store.js";
-import { analyze, analyzeQuery } from "../index/tokenize.js";
+import { analyze } from "../index/tokenize.js";
 import { type ConceptWeights, type KeywordHit, KeywordIndex, type UnseenWords } from "./keyword.js";
 
 interface NoteEntry {
@@ -65,8 +65,13 @@ export class NoteIndex {
    */
   constructor(options: { chunkIndex?: KeywordIndex } = {}) {
     const { chunkIndex } = options;
-    this.keyword = new KeywordIndex({ conceptWeights: chunkIndex ?? null });
-    this.titles = new KeywordIndex({ conceptWeights: chunkIndex ?? this.keyword });
+    // The chunks' abbreviations: the same texts, read once.
+    const abbreviations = chunkIndex?.abbreviations;
+    this.keyword = new KeywordIndex({ conceptWeights: chunkIndex ?? null, abbreviations });
+    this.titles = new KeywordIndex({
+      conceptWeights: chunkIndex ?? this.keyword,
+      abbreviations: this.keyword.abbreviations,
+    });
     this.weights = chunkIndex ?? this.keyword;
     this.analyzed = chunkIndex ?? new KeywordIndex();
   }
@@ -159,7 +164,7 @@ export class NoteIndex {
         )
         .map((c) => [c.id, c.coverage]),
     );
-    const asked = new Set(analyzeQuery(query).map((q) => q.term));
+    const asked = new Set(this.keyword.queryTerms(query).map((q) => q.term));
     return hits.map(({ id, ...rest }) => ({
       file: id,
       ...rest,

@@ -40,6 +40,11 @@ const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
   ).split(" "),
 );
 
+/** Whether a lowercase English word is a function word the analysis drops (`of`, `the`). */
+export function isEnglishStopword(word: string): boolean {
+  return ENGLISH_STOPWORDS.has(word);
+}
+
 /**
  * Japanese function words (stopwords-data/ja.json, data): kanji and katakana words, inflected
  * light verbs, and hiragana particles, auxiliaries and adverbs of three characters or more
