@@ -59,6 +59,8 @@ const DEFINITION_CUE = /[(=:（＝：]|stands for|short for/;
 const PARENTHESIZED = /\(\s*([A-Za-z]{2,9})\s*\)/g;
 const BEFORE_PARENTHESES =
   /(?<![A-Za-z0-9])([A-Za-z]{2,9})\s*(?:\(\s*([^()\n]{3,80}?)\s*\)|(?:=|:|stands for|is short for|short for)\s*([A-Za-z][A-Za-z' -]{2,80}))/g;
+/** A run of capitalized words in a question (`Horizontal Pod Autoscaler`). */
+const QUESTION_RUN = /(?<![A-Za-z0-9])[A-Z][a-z]+(?:[ -][A-Z][a-z]+){2,}(?![A-Za-z0-9])/g;
 /** Runs of capitalized words of this many words spell all-caps words of as many letters. */
 const RUN_MIN = 3;
 const RUN_MAX = 6;
@@ -159,6 +161,18 @@ export class Abbreviations {
     for (const d of this.definedPhrasesIn(query)) {
       if (!written.has(d.abbreviation))
         backward.push({ words: d.phrase.split(" "), abbreviation: d.abbreviation });
+    }
+    // A name the question spells out (`the Horizontal Pod Autoscaler`) whose initials the
+    // notes use as a word (`hpa`), defined or not.
+    for (const m of query.matchAll(QUESTION_RUN)) {
+      const words = m[0].split(/[ -]/);
+      if (words.length < RUN_MIN || words.length > RUN_MAX) continue;
+      if (words.some((w) => isEnglishStopword(w.toLowerCase()))) continue;
+      const short = words.map((w) => w[0]?.toLowerCase()).join("");
+      const phrase = leadTerms(words);
+      if (phrase.length !== words.length || written.has(short) || !this.seen(short)) continue;
+      if (!backward.some((b) => b.abbreviation === short))
+        backward.push({ words: phrase, abbreviation: short });
     }
     if (forward.length === 0 && backward.length === 0) return terms;
     return rewrite(terms, forward, backward);

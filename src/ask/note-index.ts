@@ -54,6 +54,8 @@ export class NoteIndex {
   /** Each note's distinct folder words (`react-native/` → react, native), for its folder match. */
   private readonly folderTerms = new Map<string, readonly string[]>();
   private readonly weights: ConceptWeights;
+  /** Per note, its titles and headings with the number of chunks under each (countHeadings). */
+  private readonly headings = new Map<string, Map<string, number>>();
 
   /** The chunk index, when there is one: its analysis of the chunks is reused, not redone. */
   private readonly analyzed: KeywordIndex;
@@ -98,6 +100,7 @@ export class NoteIndex {
     }
     note.ids.add(chunk.id);
     this.dirty.add(chunk.file);
+    this.countHeadings(chunk, 1);
     if (chunk.links && chunk.links.length > 0) {
       const linking = { ...chunk, links: chunk.links };
       this.linking.set(chunk.id, linking);
@@ -120,6 +123,7 @@ export class NoteIndex {
       this.linking.delete(id);
     }
     this.chunks.delete(id);
+    this.countHeadings(chunk, -1);
     const note = this.notes.get(chunk.file);
     note?.ids.delete(id);
     if (note && note.ids.size === 0) {
@@ -128,6 +132,29 @@ export class NoteIndex {
       this.touchLinksTo(chunk.file, note.title);
     }
     this.dirty.add(chunk.file);
+  }
+
+  /**
+   * Titles and headings are where notes often define an abbreviation (`## Horizontal Pod
+   * Autoscaler (HPA)`): each distinct one of a note is a text the abbreviations learn from,
+   * for as long as a chunk of the note sits under it.
+   */
+  private countHeadings(chunk: IndexedText, by: 1 | -1): void {
+    const abbreviations = this.keyword.abbreviations;
+    let counts = this.headings.get(chunk.file);
+    if (!counts) {
+      counts = new Map();
+      this.headings.set(chunk.file, counts);
+    }
+    for (const heading of new Set([chunk.title, ...chunk.sectionPath])) {
+      const n = (counts.get(heading) ?? 0) + by;
+      const id = `\u0000heading\u0000${chunk.file}\u0000${heading}`;
+      if (n > 0) counts.set(heading, n);
+      else counts.delete(heading);
+      if (n === 1 && by === 1) abbreviations.add(id, heading);
+      if (n === 0) abbreviations.remove(id);
+    }
+    if (counts.size === 0) this.headings.delete(chunk.file);
   }
 
   /** The note a chunk belongs to. */

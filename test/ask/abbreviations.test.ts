@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { findDefinitions, spells } from "../../src/ask/abbreviations.js";
 import { KeywordIndex } from "../../src/ask/keyword.js";
+import { NoteIndex } from "../../src/ask/note-index.js";
 import { loadConfig } from "../../src/config.js";
 
 const pairs = (text: string) => findDefinitions(text).map((d) => `${d.abbreviation}=${d.phrase}`);
@@ -103,6 +104,18 @@ describe("abbreviations in keyword search", () => {
     expect(k.search("HPAでレプリカ数 replicas", 1)[0]?.id).toBe("d6");
   });
 
+  it("a name the question spells out meets its initials in the notes, defined or not", () => {
+    const k = index([
+      ...filler,
+      "The replica count of a Deployment is set in its spec.",
+      "HPA changes the replica count from CPU load.",
+    ]);
+    const question = "How does the Horizontal Pod Autoscaler pick the replica count?";
+    expect(k.search(question, 1)[0]?.id).toBe("d7");
+    // Lowercase words are no name: `pick the replica count` spells nothing.
+    expect(k.queryTerms("how does it pick replica count").map((t) => t.term)).not.toContain("prc");
+  });
+
   it("a numeronym meets the long word of its form, and the long word the numeronym", () => {
     const k = index([
       ...filler,
@@ -139,6 +152,30 @@ describe("abbreviations in keyword search", () => {
     expect(k.unseen("Leave CRA?").names).toEqual([]);
     k.remove("d6");
     expect(k.unseen("Leave CRA?").names).toEqual(["cra"]);
+  });
+});
+
+describe("abbreviations defined in headings", () => {
+  it("learns from a note's headings while a chunk sits under them", () => {
+    const chunks = new KeywordIndex();
+    const notes = new NoteIndex({ chunkIndex: chunks });
+    const add = (id: string, file: string, text: string, sectionPath: string[]) => {
+      const chunk = { id, text, file, title: file.replace(/\.md$/, ""), sectionPath };
+      chunks.add(chunk);
+      notes.add(chunk);
+    };
+    add("a", "k8s.md", "It changes the replica count from CPU load.", [
+      "Horizontal Pod Autoscaler (HPA)",
+    ]);
+    add("b", "metrics.md", "HPA needs metrics-server to read the load.", []);
+    add("c", "pods.md", "Each pod can read the load average of its node.", []);
+    const question = "Why can't the horizontal pod autoscaler read the load?";
+    const asked = () => chunks.queryTerms(question);
+    expect(asked().map((t) => t.term)).toContain("hpa");
+    expect(chunks.search(question, 1)[0]?.id).toBe("b");
+    chunks.remove("a");
+    notes.remove("a");
+    expect(asked().map((t) => t.term)).not.toContain("hpa");
   });
 });
 
