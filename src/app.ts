@@ -514,7 +514,7 @@ function describeFailure(error: unknown, deadline: Deadline): string {
   return (message.split("\n")[0] ?? "").replace(/^Embedding failed \((.*?)\): /, "$1: ");
 }
 
-export function toSource(chunk: StoredChunk, score: number): Source {
+function toSource(chunk: StoredChunk, score: number): Source {
   return {
     id: chunk.id,
     kind: chunk.kind,

@@ -32,7 +32,7 @@ export function fsErrorMessage(error: unknown, target: string, doing: string): s
 }
 
 /** Whether `error` is a file system failure worth a one-line MichiError. */
-export function isFsError(error: unknown): error is NodeJS.ErrnoException {
+function isFsError(error: unknown): error is NodeJS.ErrnoException {
   const code = (error as NodeJS.ErrnoException)?.code;
   return typeof code === "string" && /^E[A-Z]+$/.test(code) && "syscall" in (error as object);
 }

@@ -80,7 +80,7 @@ export async function condenseQuestion(
   return question;
 }
 
-export function formatHistory(history: readonly Turn[]): string {
+function formatHistory(history: readonly Turn[]): string {
   return history
     .map((turn) => {
       const answer =

@@ -96,7 +96,7 @@ export function parseEvalFile(text: string, fileName: string): EvalQuestion[] {
 }
 
 /** The kind tags of a question. */
-export function kindsOf(question: EvalQuestion): string[] {
+function kindsOf(question: EvalQuestion): string[] {
   if (question.kind === undefined) return [];
   return typeof question.kind === "string" ? [question.kind] : question.kind;
 }

@@ -22,7 +22,7 @@ const MAX_TERMS_WITH_REFERENCE = 2;
  * inflections) that are a name or term of art, or at least longer than one character (a lone
  * kanji like 使 or 時 is the stem of a verb or noun used everywhere).
  */
-export function countTopicWords(question: string): { topics: number; specific: boolean } {
+function countTopicWords(question: string): { topics: number; specific: boolean } {
   const groups = new Set<number>();
   let specific = false;
   for (const term of analyzeQuery(question, { expand: false })) {

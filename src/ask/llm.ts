@@ -144,7 +144,7 @@ const STATUS_NOTES: Readonly<Record<Source["status"], string>> = {
 };
 
 /** The numbered source list as the model sees it. */
-export function formatSources(sources: readonly Source[]): string {
+function formatSources(sources: readonly Source[]): string {
   if (sources.length === 0) return "(none: the notes have nothing relevant to this question)";
   return sources
     .map((source, i) => {

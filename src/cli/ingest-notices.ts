@@ -10,7 +10,7 @@ import { plural } from "../learning/render.js";
 import type { CliContext } from "./context.js";
 import { writeLine } from "./context.js";
 
-export function ingestNotices(
+function ingestNotices(
   files: Iterable<Pick<FileRecord, "file" | "ok">>,
   notesDir: string,
 ): string[] {

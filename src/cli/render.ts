@@ -14,7 +14,7 @@ export function notePath(notesDir: string, file: string, cwd: string): string {
   return (relative.startsWith("..") ? absolute : relative).split(path.sep).join("/");
 }
 
-export function sourceJson(source: Source, notesDir: string, cwd: string) {
+function sourceJson(source: Source, notesDir: string, cwd: string) {
   return {
     id: source.id,
     note: notePath(notesDir, source.file, cwd),

@@ -29,7 +29,7 @@ export function parsePick(value: string | undefined): number | undefined {
 }
 
 /** The command line's way to choose a candidate. */
-export function cliPickWording(command: string): PickWording {
+function cliPickWording(command: string): PickWording {
   return {
     option: "--pick",
     hint: (topic) => `Choose one with --pick N, e.g. ${command} ${shellArg(topic)} --pick 1`,

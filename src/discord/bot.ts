@@ -62,7 +62,7 @@ export interface Bot {
 }
 
 /** The fewest intents that work: message events only when michi chats in channels. */
-export function botIntents(config: Config): GatewayIntentBits[] {
+function botIntents(config: Config): GatewayIntentBits[] {
   const intents = [GatewayIntentBits.Guilds];
   if (config.discord.chatChannelIds.length > 0) {
     intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
@@ -70,7 +70,7 @@ export function botIntents(config: Config): GatewayIntentBits[] {
   return intents;
 }
 
-export function clientOptions(config: Config): ClientOptions {
+function clientOptions(config: Config): ClientOptions {
   return {
     intents: botIntents(config),
     allowedMentions: SAFE_MENTIONS,

@@ -90,7 +90,7 @@ export const CUSTOM_IDS = {
   undo: (changeId: string, language: Language) => `undo:${language}:${changeId}`,
 } as const;
 
-export function statusIcon(status: Status): string {
+function statusIcon(status: Status): string {
   return FLAG_ICONS[status];
 }
 
@@ -170,7 +170,7 @@ export function buildAnswerMessages(
 }
 
 /** The buttons under an answer: act on it (learned / add unknown) and 👍 / 👎. */
-export function answerButtons(answer: Answer, key: string, language: Language): ActionRow[] {
+function answerButtons(answer: Answer, key: string, language: Language): ActionRow[] {
   const words = WORDS[language];
   const buttons: APIComponentInMessageActionRow[] = [];
   const primary = answer.sources[0];
@@ -231,11 +231,6 @@ export function noticeMessage(text: string, color = 0x5865f2): OutgoingMessage {
   return {
     embeds: [{ color, description: truncate(text, LIMITS.embedDescription) }],
   };
-}
-
-/** Plain text content, cut to Discord's content limit. */
-export function textMessage(text: string): OutgoingMessage {
-  return { content: truncate(text, LIMITS.content) };
 }
 
 /** Sums what Discord counts toward the 6,000 characters of a message's embeds. */

@@ -14,7 +14,7 @@ export const BOT_PERMISSIONS = {
   ReadMessageHistory: PermissionFlagsBits.ReadMessageHistory,
 } as const;
 
-export function botPermissions(): bigint {
+function botPermissions(): bigint {
   return Object.values(BOT_PERMISSIONS).reduce((sum, bit) => sum | bit, 0n);
 }
 

@@ -20,7 +20,7 @@ import { replyLanguage } from "./reply-language.js";
 import { toEdit } from "./send.js";
 
 /** The id of the item `value` names when it is an item id (an autocomplete choice), else null. */
-export async function itemIdIn(ctx: BotContext, value: string): Promise<string | null> {
+async function itemIdIn(ctx: BotContext, value: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{16}$/.test(value)) return null;
   const [item] = (await ctx.app.store()).itemStatesOf([value]);
   return item === undefined ? null : item.id;
@@ -115,7 +115,7 @@ export async function finish(
 }
 
 /** Autocomplete choices: open items, `icon text — note › section`, the value the item's id. */
-export async function suggestChoices(
+async function suggestChoices(
   ctx: BotContext,
   typed: string,
 ): Promise<{ name: string; value: string }[]> {

@@ -26,7 +26,7 @@ export function replyLanguage(
 }
 
 /** What the user gave the interaction as text: a command's string options, or "Ask michi"'s message. */
-export function typedText(interaction: BaseInteraction): string {
+function typedText(interaction: BaseInteraction): string {
   if (interaction.isChatInputCommand()) {
     const texts: string[] = [];
     const collect = (options: readonly { value?: unknown; options?: readonly unknown[] }[]) => {

@@ -228,7 +228,7 @@ export function flattenLines(content: string): string {
  * Escapes text that would otherwise open a block inside a bare `- ` item (a heading, quote,
  * nested list, rule, code fence or HTML block, which could swallow the lines after it).
  */
-export function escapeBlockStart(body: string): string {
+function escapeBlockStart(body: string): string {
   const ordered = /^(\d{1,9})([.)])(?=[ \t]|$)/.exec(body);
   if (ordered !== null) {
     const [whole, digits = ""] = ordered;

@@ -100,7 +100,7 @@ export type ReadResult =
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export function hashText(bytes: Uint8Array | string): string {
+function hashText(bytes: Uint8Array | string): string {
   return digest("sha1", bytes, "hex");
 }
 

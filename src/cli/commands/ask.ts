@@ -16,7 +16,7 @@ interface AskOptions {
 const NO_QUESTION =
   'ask: no question; give one, e.g. michi ask "DaemonSetって何?", or pipe one per line';
 
-export function registerAsk(program: Command, ctx: CliContext): void {
+function registerAsk(program: Command, ctx: CliContext): void {
   program
     .command("ask")
     .description("answer a question from your notes (no question: one per line from stdin)")

@@ -44,7 +44,7 @@ export async function runBot(ctx: CliContext): Promise<void> {
   await stopped;
 }
 
-export function registerBot(program: Command, ctx: CliContext): void {
+function registerBot(program: Command, ctx: CliContext): void {
   program
     .command("bot")
     .description("run the Discord bot (needs DISCORD_TOKEN and DISCORD_CLIENT_ID)")

@@ -84,7 +84,7 @@ export async function runChat(ctx: CliContext): Promise<void> {
   rl.close();
 }
 
-export function registerChat(program: Command, ctx: CliContext): void {
+function registerChat(program: Command, ctx: CliContext): void {
   program
     .command("chat")
     .description("chat with your notes in the terminal")

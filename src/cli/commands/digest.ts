@@ -14,7 +14,7 @@ interface DigestCliOptions {
   weeks: string;
 }
 
-export function registerDigest(program: Command, ctx: CliContext): void {
+function registerDigest(program: Command, ctx: CliContext): void {
   program
     .command("digest")
     .description("what you learned, what is still unknown, and the gaps (default: the last 7 days)")

@@ -13,7 +13,7 @@ import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
-export function registerEval(program: Command, ctx: CliContext): void {
+function registerEval(program: Command, ctx: CliContext): void {
   program
     .command("eval")
     .description(
@@ -99,7 +99,7 @@ function hits(f: EvalFigures): [string, string] {
 }
 
 /** The report as text: a table (overall, then per kind), then the failures. */
-export function formatEvalReport(report: EvalReport, baseline?: EvalReport): string[] {
+function formatEvalReport(report: EvalReport, baseline?: EvalReport): string[] {
   const rows: [string, EvalFigures, EvalFigures | undefined][] = [
     ["all", report, baseline],
     ...Object.entries(report.byKind).map(

@@ -15,7 +15,7 @@ import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
 /** An eval line (SPEC §4) for an answer marked 👍: its flag, and its primary item's text. */
-export function evalLineOf(answer: VotedAnswer): Record<string, string> {
+function evalLineOf(answer: VotedAnswer): Record<string, string> {
   return {
     id: `fb-${answer.key}`,
     q: answer.question,
@@ -25,7 +25,7 @@ export function evalLineOf(answer: VotedAnswer): Record<string, string> {
   };
 }
 
-export function registerFeedback(program: Command, ctx: CliContext): void {
+function registerFeedback(program: Command, ctx: CliContext): void {
   program
     .command("feedback")
     .description("answers marked 👍 / 👎 in Discord; --export writes the 👍 ones as an eval file")

@@ -6,7 +6,7 @@ import { indexNotices, reportNotices } from "../ingest-notices.js";
 import { createIngestProgress } from "../progress.js";
 import { ingestJson, renderIngest } from "../render.js";
 
-export function registerIngest(program: Command, ctx: CliContext): void {
+function registerIngest(program: Command, ctx: CliContext): void {
   program
     .command("ingest")
     .description("index the notes (incremental: only what changed is embedded)")

@@ -7,7 +7,7 @@ import { runStatusChange } from "../status-change.js";
 
 const STATUSES: readonly MarkedStatus[] = ["known", "partial", "unknown"];
 
-export function registerMark(program: Command, ctx: CliContext): void {
+function registerMark(program: Command, ctx: CliContext): void {
   program
     .command("mark")
     .description("set the status of the item TOPIC means (corrections)")

@@ -4,7 +4,7 @@ import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 
-export function registerStatus(program: Command, ctx: CliContext): void {
+function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command("status")
     .description("item counts, last ingest, index size and warnings (as of the last ingest)")

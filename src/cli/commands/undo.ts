@@ -4,7 +4,7 @@ import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { renderUndo } from "../learning-outcomes.js";
 
-export function registerUndo(program: Command, ctx: CliContext): void {
+function registerUndo(program: Command, ctx: CliContext): void {
   program
     .command("undo")
     .description(

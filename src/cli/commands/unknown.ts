@@ -6,7 +6,7 @@ import { writeLine } from "../context.js";
 import { renderUnknownOutcome } from "../learning-outcomes.js";
 import { shellArg } from "../shell-arg.js";
 
-export function registerUnknown(program: Command, ctx: CliContext): void {
+function registerUnknown(program: Command, ctx: CliContext): void {
   program
     .command("unknown")
     .description("add TOPIC as an unknown item to notes/inbox.md, under today's date")
