@@ -14,6 +14,7 @@ import {
   type NoneRule,
   type NoteRetrievalOptions,
   type RetrievalOptions,
+  type RetrievedHit,
   retrieve,
 } from "./ask/retrieve.js";
 import type { Config } from "./config.js";
@@ -232,10 +233,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   /** Offline there is no model to rewrite a follow-up (follow-up.ts joins it to its context). */
   const condense = async (
     question: string,
-    history: readonly Turn[],
+    turns: readonly Turn[],
     deadline: Deadline,
   ): Promise<string> => {
-    if (!config.chat || history.length === 0) return question;
+    if (!config.chat || turns.length === 0) return question;
     const [{ condenseQuestion }, { createChatModel }] = await Promise.all([
       import("./ask/condense.js"),
       import("./ask/llm.js"),
@@ -248,7 +249,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         signal: deadline.signal,
         log: (msg) => logger.warn({ what: "condense" }, msg),
       },
-      history,
+      turns,
       question,
     );
   };
@@ -344,21 +345,21 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     const s = await freshStore();
     const e = (await embedder()).embedder;
     const { index, notes } = keywordIndex(s);
-    const deps = {
+    const searchers = {
       searchVectors: (vector: number[], n: number) => s.searchVectors(vector, n),
       keyword: index,
       notes,
     };
     const notices: string[] = [];
-    let hits: Awaited<ReturnType<typeof retrieve>>;
+    let hits: RetrievedHit[];
     if (deadline === undefined || e instanceof LocalEmbeddings) {
-      hits = await retrieve(question, { embedder: e, ...deps }, options);
+      hits = await retrieve(question, { embedder: e, ...searchers }, options);
     } else {
       const failures = { error: null as unknown };
       try {
         hits = await retrieve(
           question,
-          { embedder: bounded(e, deadline.signal, failures), ...deps },
+          { embedder: bounded(e, deadline.signal, failures), ...searchers },
           options,
         );
       } catch (error) {
@@ -366,7 +367,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         const notice = `embedding server unavailable: answered from keyword search (${describeFailure(failures.error, deadline)})`;
         logger.warn({ what: "embeddings" }, notice);
         notices.push(notice);
-        hits = await retrieve(question, { embedder: null, ...deps }, options);
+        hits = await retrieve(question, { embedder: null, ...searchers }, options);
       }
     }
     const chunks = new Map(s.getChunks(hits.map((h) => h.id)).map((c) => [c.id, c]));
@@ -430,13 +431,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       const notices = options.skipIngest
         ? []
         : await ingestBeforeAnswer(deadline, options.onIngestProgress);
-      const history = options.history ?? [];
-      const query = followUpQuery(question, history, { rewrites: config.chat !== null });
+      const turns = options.history ?? [];
+      const query = followUpQuery(question, turns, { rewrites: config.chat !== null });
       if (query === null) return needsContextAnswer(question, notices);
       // The answerer gets the standalone question too: "それは？" means nothing to a model
       // that does not see the conversation. Offline, the search words joined to an earlier
       // question are no question to show or log: the answer is to the one asked.
-      const standalone = await condense(query, history, deadline);
+      const standalone = await condense(query, turns, deadline);
       const asked = query === question ? standalone : question;
       const found = await retrieveSources(standalone, { k: options.k ?? DEFAULT_K }, deadline);
       notices.push(...found.notices);
