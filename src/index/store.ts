@@ -138,6 +138,12 @@ export interface VectorHit {
 
 type Row = Record<string, unknown>;
 
+/** The columns `rowToItemState` reads. */
+const ITEM_STATE_COLUMNS = "id, file, title, section_path, line, text, status";
+
+/** A row of `ITEM_STATE_COLUMNS`, its text readable before the row is converted. */
+export type ItemStateRow = Row & { readonly text: string };
+
 /** An `ItemState` from a row with columns id, file, title, section_path, line, text, status. */
 export function rowToItemState(row: Record<string, unknown>): ItemState {
   return {
@@ -246,6 +252,11 @@ export interface Store {
   itemStatesOf(ids: readonly string[]): ItemState[];
   /** A note's list items with just what the learning history keeps (a lean read). */
   itemsOfFile(file: string): ItemState[];
+  /**
+   * The list items of these statuses by note and line, as rows for `rowToItemState`: a caller
+   * matching on the text converts only the rows it keeps.
+   */
+  itemRowsWithStatus(statuses: readonly Status[]): IterableIterator<ItemStateRow>;
   /**
    * Every chunk's id, keyword text (empty for a pointer line), note and section, streamed
    * (for building the keyword and note indexes).
@@ -486,10 +497,10 @@ function openStoreOn(
     files: db.prepare("SELECT file, size, mtime_ms, hash, ok FROM files"),
     chunkRowsOfFile: db.prepare(`SELECT ${CHUNK_ROW_COLUMNS} FROM chunks WHERE file = ?`).raw(),
     itemState: db.prepare(
-      "SELECT id, file, title, section_path, line, text, status FROM chunks WHERE id = ? AND kind = 'item'",
+      `SELECT ${ITEM_STATE_COLUMNS} FROM chunks WHERE id = ? AND kind = 'item'`,
     ),
     itemsOfFile: db.prepare(
-      "SELECT id, file, title, section_path, line, text, status FROM chunks WHERE file = ? AND kind = 'item'",
+      `SELECT ${ITEM_STATE_COLUMNS} FROM chunks WHERE file = ? AND kind = 'item'`,
     ),
     embeddedTexts: db
       .prepare("SELECT id, text, context, file, title, section_path FROM chunks")
@@ -590,6 +601,14 @@ function openStoreOn(
         return row ? [rowToItemState(row)] : [];
       }),
     itemsOfFile: (file) => (statements.itemsOfFile.all(file) as Row[]).map(rowToItemState),
+    itemRowsWithStatus: (statuses) =>
+      db
+        .prepare(
+          `SELECT ${ITEM_STATE_COLUMNS} FROM chunks
+           WHERE kind = 'item' AND status IN (${statuses.map(() => "?").join(", ")})
+           ORDER BY file, line, id`,
+        )
+        .iterate(...statuses) as IterableIterator<ItemStateRow>,
     *embeddedTexts() {
       for (const [
         id,

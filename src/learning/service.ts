@@ -606,9 +606,6 @@ export function createLearning(deps: LearningDeps): Learning {
   };
 }
 
-/** A row with the columns `rowToItemState` reads. */
-type ItemRow = Record<string, unknown> & { readonly text: string };
-
 /** Items of the allowed statuses whose text contains the topic (NFKC, case-insensitive). */
 function findLiteralMatches(
   store: Store,
@@ -616,15 +613,8 @@ function findLiteralMatches(
   allowed: ReadonlySet<Status>,
 ): MatchableItem[] {
   const needle = normalizeForMatch(topic);
-  const statuses = [...allowed];
-  const rows = store.db
-    .prepare(
-      `SELECT id, file, title, section_path, line, status, text FROM chunks
-       WHERE kind = 'item' AND status IN (${statuses.map(() => "?").join(", ")})`,
-    )
-    .iterate(...statuses) as IterableIterator<ItemRow>;
   const out: MatchableItem[] = [];
-  for (const row of rows) {
+  for (const row of store.itemRowsWithStatus([...allowed])) {
     if (normalizeForMatch(row.text).includes(needle)) out.push(rowToItemState(row));
   }
   return out;
@@ -637,14 +627,7 @@ function findExistingItem(
   statuses: readonly Status[],
 ): MatchableItem | undefined {
   const wanted = normalizeForMatch(topic);
-  const rows = store.db
-    .prepare(
-      `SELECT id, file, title, section_path, line, status, text FROM chunks
-       WHERE kind = 'item' AND status IN (${statuses.map(() => "?").join(", ")})
-       ORDER BY file, line`,
-    )
-    .iterate(...statuses) as IterableIterator<ItemRow>;
-  for (const row of rows) {
+  for (const row of store.itemRowsWithStatus(statuses)) {
     if (normalizeForMatch(row.text) === wanted) return rowToItemState(row);
   }
   return undefined;
@@ -659,14 +642,8 @@ function suggestItems(store: Store, prefix: string, limit: number): ItemSuggesti
   if (max === 0) return [];
   const needle = normalizeForMatch(prefix);
   const words = needle.split(" ").filter((w) => w !== "");
-  const rows = store.db
-    .prepare(
-      `SELECT id, file, title, section_path, line, status, text FROM chunks
-       WHERE kind = 'item' AND status IN ('unknown', 'partial') ORDER BY file, line, id`,
-    )
-    .iterate() as IterableIterator<ItemRow>;
   const groups: ItemSuggestion[][] = [[], [], []];
-  for (const row of rows) {
+  for (const row of store.itemRowsWithStatus(["unknown", "partial"])) {
     const text = normalizeForMatch(row.text);
     const group = text.startsWith(needle)
       ? 0
