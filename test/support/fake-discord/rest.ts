@@ -365,6 +365,26 @@ function editMessage(
   store.changes.notify();
 }
 
+/**
+ * An edit as Discord takes it: one that would leave the message empty is refused and leaves the
+ * message as it was; any other is applied and dispatched.
+ */
+function editAndDispatch(
+  store: Store,
+  message: RecordedMessage,
+  body: Json,
+  files: UploadedFile[],
+  what: string,
+): void {
+  const before = { ...message, attachments: [...message.attachments] };
+  editMessage(store, message, body, files);
+  if (isEmptyMessage(message)) {
+    Object.assign(message, before);
+    emptyFail(what);
+  }
+  dispatchMessage(store, "MESSAGE_UPDATE", message);
+}
+
 function payloadOf(store: Store, message: RecordedMessage): Json {
   const record = message.interactionId ? store.interactions.get(message.interactionId) : undefined;
   const user = record ? store.users.get(record.userId) : undefined;
@@ -576,13 +596,7 @@ function callback(ctx: Ctx): Answer {
       message = store.messages.get(rec.componentMessageId as string);
       rec.originalMessageId = rec.componentMessageId;
       if (type === 7 && message) {
-        const before = { ...message, attachments: [...message.attachments] };
-        editMessage(store, message, data ?? {}, files);
-        if (isEmptyMessage(message)) {
-          Object.assign(message, before);
-          emptyFail(what);
-        }
-        dispatchMessage(store, "MESSAGE_UPDATE", message);
+        editAndDispatch(store, message, data ?? {}, files, what);
       }
     }
     rec.ackType = type;
@@ -752,13 +766,7 @@ function webhookEdit(ctx: Ctx): Answer {
     const message = webhookMessage(ctx, rec, what);
     checkMessage(json, what, true);
     checkFiles(files);
-    const before = { ...message, attachments: [...message.attachments] };
-    editMessage(store, message, json, files);
-    if (isEmptyMessage(message)) {
-      Object.assign(message, before);
-      emptyFail(what);
-    }
-    dispatchMessage(store, "MESSAGE_UPDATE", message);
+    editAndDispatch(store, message, json, files, what);
     return { answer: { status: 200, body: payloadOf(store, message) }, messageId: message.id };
   });
 }
@@ -853,13 +861,7 @@ function patchMessage(ctx: Ctx): Answer {
   }
   checkMessage(json, what, false);
   checkFiles(files);
-  const before = { ...message, attachments: [...message.attachments] };
-  editMessage(store, message, json, files);
-  if (isEmptyMessage(message)) {
-    Object.assign(message, before);
-    emptyFail(what);
-  }
-  dispatchMessage(store, "MESSAGE_UPDATE", message);
+  editAndDispatch(store, message, json, files, what);
   return { status: 200, body: payloadOf(store, message) };
 }
 
