@@ -241,6 +241,22 @@ function isSafeMentions(message: Json): boolean {
   );
 }
 
+/** A new, empty guild text channel (type 0). */
+function textChannel(id: string, name: string, createdAt: number): FakeChannel {
+  return {
+    id,
+    type: 0,
+    name,
+    parentId: null,
+    ownerId: null,
+    archived: false,
+    locked: false,
+    messageCount: 0,
+    lastMessageId: null,
+    createdAt,
+  };
+}
+
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const now = options.now ?? Date.now;
   const applicationId = options.applicationId ?? "1300000000000000001";
@@ -252,18 +268,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   };
   const human: FakeUser = { id: "1300000000000000200", username: "alice" };
   const owner: FakeUser = { id: "1300000000000000300", username: "app-owner" };
-  const general: FakeChannel = {
-    id: "1300000000000000400",
-    type: 0,
-    name: "general",
-    parentId: null,
-    ownerId: null,
-    archived: false,
-    locked: false,
-    messageCount: 0,
-    lastMessageId: null,
-    createdAt: now(),
-  };
+  const general = textChannel("1300000000000000400", "general", now());
   const changes = new Changes();
   const store: Store = {
     applicationId,
@@ -629,18 +634,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return created;
     },
     createChannel(name, opts = {}) {
-      const channel: FakeChannel = {
-        id: opts.id ?? snowflake(now()),
-        type: 0,
-        name,
-        parentId: null,
-        ownerId: null,
-        archived: false,
-        locked: false,
-        messageCount: 0,
-        lastMessageId: null,
-        createdAt: now(),
-      };
+      const channel = textChannel(opts.id ?? snowflake(now()), name, now());
       store.channels.set(channel.id, channel);
       gateway.dispatch("CHANNEL_CREATE", channelPayload(channel, guildId), INTENTS.Guilds);
       changes.notify();
