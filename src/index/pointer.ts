@@ -8,22 +8,7 @@
  * other notes count for those notes instead (anchor text, ask/note-index.ts).
  */
 
-/** A markdown link `[text](target "title")` or a wiki link `[[target|text]]`. */
-const LINK = /\[(?:[^\]\\]|\\.)*\]\([^)]*\)|\[\[[^\]]+\]\]/g;
-
-/** What may stand between links: whitespace, separators and list punctuation. */
-const FILLER = /^[\s,;:|/·•\-–—*_()[\]0-9.、。・]*$/u;
-
-/** True when `text` is nothing but links. */
-export function isPointerText(text: string): boolean {
-  if (!text.includes("[")) return false;
-  let links = 0;
-  const rest = text.replace(LINK, () => {
-    links++;
-    return " ";
-  });
-  return links > 0 && FILLER.test(rest);
-}
+export { isPointerText } from "../notes/links.js";
 
 /**
  * A link that may point to another note of the vault: its words (the anchor text) and where

@@ -10,8 +10,11 @@ import type { Token } from "markdown-it";
 import MarkdownIt from "markdown-it";
 import { parse as parseYaml } from "yaml";
 import { MichiError } from "../errors.js";
+import { useBlogBlocks } from "./block-rules.js";
+import { htmlBlockText } from "./html-text.js";
 import type { Heading, Item, MarkerSpan, Note, NoteWarning, Status } from "./index.js";
 import { findLineStarts, readLine } from "./lines.js";
+import { isPointerText } from "./links.js";
 import { matchMarker } from "./markers.js";
 
 /** Where the markdown body starts after an optional BOM and YAML frontmatter. */
@@ -139,7 +142,19 @@ type Block =
   | { type: "paragraph"; content: string; start: number; end: number }
   | { type: "code"; content: string; start: number; end: number; fenced: boolean }
   | { type: "list"; items: ListItemBlock[] }
-  | { type: "blockquote"; children: Block[] };
+  | { type: "blockquote"; children: Block[] }
+  | { type: "table"; header: TableRow | null; rows: TableRow[]; start: number; end: number }
+  /** `[^1]: text`: the text, which starts at `textStart` (offset in the parsed body). */
+  | { type: "footnote"; content: string; start: number; end: number; textStart: number }
+  | { type: "html"; content: string; start: number; end: number }
+  /** `:::message` … `:::`: `title` is what follows the container's name on its first line. */
+  | { type: "container"; title: string; start: number; children: Block[] };
+
+/** One row of a GFM table: its cells' text as written, at its own body line. */
+interface TableRow {
+  readonly cells: readonly string[];
+  readonly line: number;
+}
 
 interface ListItemBlock {
   readonly start: number;
@@ -147,7 +162,10 @@ interface ListItemBlock {
   readonly children: Block[];
 }
 
-const markdown = new MarkdownIt("commonmark");
+// GFM tables, and the blog syntax of block-rules.ts (footnotes, `:::` containers, code fenced
+// by `>|go|` or `{% highlight %}` lines, `$$` math).
+const markdown = new MarkdownIt("commonmark").enable(["table"]);
+useBlogBlocks(markdown);
 // Inline markup is not needed: item text is kept as written.
 markdown.core.ruler.disable(["inline", "text_join"], true);
 
@@ -209,6 +227,32 @@ function buildBlocks(
         i = next;
         break;
       }
+      case "table_open": {
+        const [table, next] = readTable(tokens, i);
+        blocks.push(table);
+        i = next;
+        break;
+      }
+      case "footnote_definition":
+        blocks.push({
+          type: "footnote",
+          content: token.content,
+          start: map[0],
+          end: map[1],
+          textStart: (token.meta as { textStart: number }).textStart,
+        });
+        i++;
+        break;
+      case "html_block":
+        blocks.push({ type: "html", content: token.content, start: map[0], end: map[1] });
+        i++;
+        break;
+      case "container_open": {
+        const [children, next] = buildBlocks(tokens, i + 1, "container_close");
+        blocks.push({ type: "container", title: token.content, start: map[0], children });
+        i = next;
+        break;
+      }
       case "fence":
       case "code_block":
         blocks.push({
@@ -221,11 +265,36 @@ function buildBlocks(
         i++;
         break;
       default:
-        // HTML and thematic breaks hold no items.
+        // Thematic breaks hold no text.
         i++;
     }
   }
   return [blocks, i];
+}
+
+/** A table from its `table_open` token: the header row and the body rows, with their lines. */
+function readTable(tokens: readonly Token[], from: number): [Block, number] {
+  const map = tokens[from]?.map ?? [0, 0];
+  let header: TableRow | null = null;
+  const rows: TableRow[] = [];
+  let inHead = false;
+  let cells: string[] = [];
+  let line = map[0];
+  let i = from + 1;
+  for (; i < tokens.length && tokens[i]?.type !== "table_close"; i++) {
+    const token = tokens[i] as Token;
+    if (token.type === "thead_open") inHead = true;
+    else if (token.type === "thead_close") inHead = false;
+    else if (token.type === "tr_open") {
+      cells = [];
+      line = token.map?.[0] ?? line;
+    } else if (token.type === "inline") cells.push(token.content.trim());
+    else if (token.type === "tr_close") {
+      if (inHead) header = { cells, line };
+      else rows.push({ cells, line });
+    }
+  }
+  return [{ type: "table", header, rows, start: map[0], end: map[1] }, i + 1];
 }
 
 type CountedHeading = Omit<Heading, "itemCount" | "proseCount"> & {
@@ -354,8 +423,90 @@ function walkBlocks(state: WalkState, blocks: readonly Block[]): void {
       case "blockquote":
         walkBlocks(state, block.children);
         break;
+      case "table":
+        addTable(state, block);
+        break;
+      case "footnote":
+        addFootnote(state, block);
+        break;
+      case "html":
+        addHtml(state, block);
+        break;
+      case "container":
+        addContainerTitle(state, block);
+        walkBlocks(state, block.children);
+        break;
     }
   }
+}
+
+/**
+ * A table row as one line of text: its cells as written between ` | `, empty ones kept so
+ * each cell stays under its header; nothing for a row of empty cells.
+ */
+function rowText(row: TableRow): string {
+  return row.cells.some((cell) => cell !== "") ? row.cells.join(" | ").trim() : "";
+}
+
+/**
+ * A table row is the unit of knowledge (one tool, one option, one command of a comparison):
+ * each body row is a prose item at its own line, with the header row as its context, so a
+ * question about one row finds and quotes that row and the header's words still count. A
+ * table without body rows is its header.
+ */
+function addTable(state: WalkState, table: Extract<Block, { type: "table" }>): void {
+  const header = table.header ? rowText(table.header) : "";
+  const rows = table.rows.filter((row) => rowText(row) !== "");
+  const items = rows.length > 0 || table.header === null ? rows : [table.header];
+  if (items.length === 0) return;
+  for (const heading of state.headingStack) heading.proseCount++;
+  for (const row of items) {
+    const text = rowText(row);
+    const raw = rawLine(state, row.line);
+    const first = row.cells.find((cell) => cell !== "") ?? "";
+    const at = raw.indexOf(first);
+    const lead = /^(?:[ \t]*>)*[ \t]*\|?[ \t]*/.exec(raw)?.[0].length ?? 0;
+    const offset = (state.lineStarts[row.line] ?? 0) + (at >= 0 ? at : lead);
+    // A row of nothing but links (an index of posts) stays a pointer line, as a list of them is.
+    const context = row !== table.header && header !== "" && !isPointerText(text) ? [header] : [];
+    pushProse(state, { start: row.line, end: row.line + 1 }, offset, text, context);
+  }
+}
+
+/** A footnote definition is prose of its note: its text, without the `[^1]:` label. */
+function addFootnote(state: WalkState, block: Extract<Block, { type: "footnote" }>): void {
+  const text = flatten(block.content);
+  if (text === "") return;
+  for (const heading of state.headingStack) heading.proseCount++;
+  pushProse(state, block, state.body.offset + block.textStart, text);
+}
+
+/** An HTML block's visible text (a `<details>` summary, a `<div>` note) is prose. */
+function addHtml(state: WalkState, block: Extract<Block, { type: "html" }>): void {
+  const text = flatten(htmlBlockText(block.content));
+  if (text === "") return;
+  for (const heading of state.headingStack) heading.proseCount++;
+  const raw = rawLine(state, block.start);
+  const lead = /^(?:[ \t]*>)*[ \t]*/.exec(raw)?.[0].length ?? 0;
+  pushProse(state, block, (state.lineStarts[block.start] ?? 0) + lead, text);
+}
+
+/** Container styles that are no title (`:::note warn`, `:::message alert`). */
+const CONTAINER_STYLE =
+  /^(?:info|warn|warning|alert|error|danger|success|tip|note|caution|important)?$/i;
+
+/** The title of a `:::details 詳細` container is text of the note. */
+function addContainerTitle(state: WalkState, block: Extract<Block, { type: "container" }>): void {
+  const title = block.title.replace(/^\[(.*)\]$|^"(.*)"$/, "$1$2").trim();
+  if (CONTAINER_STYLE.test(title)) return;
+  const raw = rawLine(state, block.start);
+  const at = raw.indexOf(title);
+  pushProse(
+    state,
+    { start: block.start, end: block.start + 1 },
+    (state.lineStarts[block.start] ?? 0) + Math.max(0, at),
+    title,
+  );
 }
 
 /** Code is searchable text, but a huge block (a log, a lock file) is kept only in part. */
@@ -377,11 +528,56 @@ function addCode(state: WalkState, block: Extract<Block, { type: "code" }>): voi
   pushProse(state, block, state.lineStarts[firstLine] ?? 0, text);
 }
 
+/** An Obsidian callout's type label, `[!note]`, `[!tip]-`: markup, not text. */
+const CALLOUT = /^\[![\w-]+\][-+]?[ \t]*/;
+
+/** A Hugo shortcode (`{{< notice info >}}`, `{{% … %}}`) or a Liquid tag (`{% include … %}`). */
+const TEMPLATE_TAG = /\{\{[<%].*?[>%]\}\}|\{%.*?%\}/g;
+
+/**
+ * A line of nothing but template tags (`{{< notice info >}}`, `{{< /notice >}}`): markup
+ * around the text. Long lines are not tried (the lazy scan is quadratic on a hostile one).
+ */
+function isTemplateLine(line: string): boolean {
+  return (
+    line.length <= 1000 &&
+    line.trimStart().startsWith("{") &&
+    line.replace(TEMPLATE_TAG, "").trim() === ""
+  );
+}
+
+/**
+ * The words a template tag carries for the reader: its quoted values that are not a path, an
+ * id or a style (`caption="ベンチマーク結果"` yes; `src="/img/a.png"`, `"info"` no).
+ */
+function templateWords(line: string): string {
+  const values = [...line.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => (m[1] ?? m[2] ?? "").trim());
+  return values.filter((v) => v !== "" && !/^[\w./:#?=&%~+-]*$/.test(v)).join(" ");
+}
+
 function addProse(state: WalkState, block: Extract<Block, { type: "paragraph" }>): void {
-  const text = flatten(block.content);
+  const lines = block.content.split("\n");
+  const markup = lines.some(isTemplateLine);
+  let text = flatten(
+    markup
+      ? lines.map((line) => (isTemplateLine(line) ? templateWords(line) : line)).join("\n")
+      : block.content,
+  );
+  let offset = contentOffset(state, block);
+  const callout = CALLOUT.exec(text);
+  if (callout !== null && state.text.startsWith(callout[0].trimEnd(), offset)) {
+    text = text.slice(callout[0].length);
+    offset += callout[0].trimEnd().length;
+  }
   if (text === "") return;
+  if (!state.text.startsWith(text.slice(0, 1), offset)) {
+    // The text starts past a label or a template line: on the same line or a later one.
+    const head = (text.split(" ", 1)[0] ?? "").slice(0, 16);
+    const at = state.text.indexOf(head, offset);
+    if (at >= 0) offset = at;
+  }
   for (const heading of state.headingStack) heading.proseCount++;
-  pushProse(state, block, contentOffset(state, block), text);
+  pushProse(state, block, offset, text);
 }
 
 /** An unmarked prose item for the block's lines, its text starting at `textOffset`. */
@@ -390,6 +586,7 @@ function pushProse(
   block: { readonly start: number; readonly end: number },
   textOffset: number,
   text: string,
+  context: readonly string[] = [],
 ): void {
   state.items.push({
     kind: "prose",
@@ -402,7 +599,7 @@ function pushProse(
     status: "unmarked",
     marker: null,
     text,
-    context: [],
+    context,
     depth: 0,
   });
 }
@@ -489,11 +686,10 @@ function addListItem(
     } else if (child.type === "code") {
       const code = codeText(child);
       if (code.trim() !== "") context.push(code);
-    } else if (child.type === "blockquote") {
-      const extra = child.children.flatMap((b) =>
-        b.type === "paragraph" ? [flatten(b.content)] : [],
-      );
-      context.push(...extra.filter((e) => e !== ""));
+    } else if (child.type === "blockquote" || child.type === "container") {
+      context.push(...child.children.flatMap(blockText));
+    } else {
+      context.push(...blockText(child));
     }
   }
   state.items[index] = {
@@ -511,6 +707,28 @@ function addListItem(
     depth,
   };
   for (const heading of state.headingStack) heading.itemCount++;
+}
+
+/** The text lines of a block under a list item, which are context of the item. */
+function blockText(block: Block): string[] {
+  switch (block.type) {
+    case "paragraph":
+    case "footnote": {
+      const text = flatten(block.content).replace(CALLOUT, "");
+      return text === "" ? [] : [text];
+    }
+    case "table":
+      return [block.header, ...block.rows].flatMap((row) => {
+        const text = row ? rowText(row) : "";
+        return text === "" ? [] : [text];
+      });
+    case "html": {
+      const text = flatten(htmlBlockText(block.content));
+      return text === "" ? [] : [text];
+    }
+    default:
+      return [];
+  }
 }
 
 /** An item with no text of its own (`-` alone, a code block) is placed at its bullet. */
