@@ -56,7 +56,9 @@ const NUMERONYM_MIN_GAP = 5;
 const LATIN_WORD = /(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:'[a-z]+)?(?![A-Za-z0-9])/g;
 /** Where a definition may be: an abbreviation in parentheses, or followed by one of these. */
 const DEFINITION_CUE = /[(=:（＝：]|stands for|short for/;
-const PARENTHESIZED = /\(\s*([A-Za-z]{2,9})\s*\)/g;
+/** `(LF)`, and as Japanese and English writers announce a short form: `（以下LF）`, `(hereafter LF)`. */
+const PARENTHESIZED =
+  /\(\s*(?:(?:以下|以降|略して|略称|通称|hereafter|aka|a\.k\.a\.)\s*[:、,]?\s*)?([A-Za-z]{2,9})\s*\)/g;
 const BEFORE_PARENTHESES =
   /(?<![A-Za-z0-9])([A-Za-z]{2,9})\s*(?:\(\s*([^()\n]{3,80}?)\s*\)|(?:=|:|stands for|is short for|short for)\s*([A-Za-z][A-Za-z' -]{2,80}))/g;
 /** A run of capitalized words in a question (`Horizontal Pod Autoscaler`). */

@@ -37,6 +37,12 @@ describe("definitions written in a text", () => {
     expect(pairs("社内ツールをCreate React App（CRA）からViteに移行した")).toEqual([
       "cra=creat react app",
     ]);
+    expect(pairs("Horizontal Pod Autoscaler（以下HPA）でPodを増やす")).toEqual([
+      "hpa=horizont pod autoscal",
+    ]);
+    expect(pairs("the Horizontal Pod Autoscaler (hereafter HPA) reads metrics")).toEqual([
+      "hpa=horizont pod autoscal",
+    ]);
   });
 
   it("checks the initials, so an aside in parentheses is no definition", () => {
