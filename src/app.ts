@@ -436,7 +436,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       if (query === null) return needsContextAnswer(question, notices);
       // The answerer gets the standalone question too: "それは？" means nothing to a model
       // that does not see the conversation. Offline, the search words joined to an earlier
-      // question are no question to show or log: the answer is to the one asked.
+      // question are no question to show: the answer is to the one asked, and the joined
+      // words are what is logged and offered as an unknown (`standalone`).
       const standalone = await condense(query, turns, deadline);
       const asked = query === question ? standalone : question;
       const found = await retrieveSources(standalone, { k: options.k ?? DEFAULT_K }, deadline);
