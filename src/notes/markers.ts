@@ -27,9 +27,15 @@ const MARKERS: ReadonlyArray<readonly [string, MarkedStatus]> = [
   ["✕", "unknown"],
   ["✗", "unknown"],
   ["✘", "unknown"],
+  // Full-width letters: what a Japanese IME in full-width mode types for O and X.
+  ["Ｏ", "known"],
+  ["ｏ", "known"],
+  ["Ｘ", "unknown"],
+  ["ｘ", "unknown"],
 ];
 
-const LETTER_MARKERS = new Set(["O", "o", "X", "x"]);
+/** Letters that may begin a word: glued to Latin letters (full-width ones too), ambiguous. */
+const LETTER_MARKERS = new Set(["O", "o", "X", "x", "Ｏ", "ｏ", "Ｘ", "ｘ"]);
 const LATIN_OR_DIGIT = /^[\p{Script=Latin}\p{Nd}]/u;
 
 export interface MarkerMatch {
@@ -61,6 +67,8 @@ const FAMILIES: ReadonlyArray<Readonly<Record<MarkedStatus, string>> & { members
   { members: ["[x]", "[X]", "[~]", "[ ]"], known: "[x]", partial: "[~]", unknown: "[ ]" },
   { members: ["O", "X"], known: "O", partial: "△", unknown: "X" },
   { members: ["o", "x"], known: "o", partial: "△", unknown: "x" },
+  { members: ["Ｏ", "Ｘ"], known: "Ｏ", partial: "△", unknown: "Ｘ" },
+  { members: ["ｏ", "ｘ"], known: "ｏ", partial: "△", unknown: "ｘ" },
   { members: ["○", "◯", "〇", "×"], known: "○", partial: "△", unknown: "×" },
   { members: ["✓", "✔", "✕", "✗", "✘"], known: "✓", partial: "△", unknown: "✗" },
 ];

@@ -227,6 +227,22 @@ describe("michi learned", () => {
   });
 });
 
+describe("full-width markers", () => {
+  it("reads Ｘ / Ｏ typed in full-width mode as markers, and learned keeps the note's full-width family", async () => {
+    const note = path.join(ws.notes, "zenkaku.md");
+    writeFileSync(note, "# 全角\n\n- Ｘ　Ingressの仕組み\n- Ｏ Serviceの種類\n- ＸＣＯＤＥの話\n");
+    const ask = JSON.parse((await michi("ask", "--json", "Ingressの仕組み")).stdout);
+    expect(ask.flag).toBe("unknown");
+    expect(ask.sources[0]).toMatchObject({ text: "Ingressの仕組み", status: "unknown" });
+    expect((await michi("learned", "Ingressの仕組み")).code).toBe(0);
+    expect((await michi("mark", "Serviceの種類", "--status", "partial")).code).toBe(0);
+    // Only the marker changed; a full-width word that merely starts with Ｘ stays a word.
+    expect(readFileSync(note, "utf8")).toBe(
+      "# 全角\n\n- Ｏ　Ingressの仕組み\n- △ Serviceの種類\n- ＸＣＯＤＥの話\n",
+    );
+  });
+});
+
 describe("michi mark and unknown", () => {
   it("sets a status with mark, and rejects an unknown status", async () => {
     const run = await michi("mark", "Deploymentが何か", "--status", "partial");

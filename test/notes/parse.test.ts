@@ -25,6 +25,11 @@ describe("parseNote markers", () => {
     ["✗", "unknown"],
     ["✘", "unknown"],
     ["[ ]", "unknown"],
+    // Full-width letters, as a Japanese IME in full-width mode types them.
+    ["Ｏ", "known"],
+    ["ｏ", "known"],
+    ["Ｘ", "unknown"],
+    ["ｘ", "unknown"],
   ];
   it.each(cases)("reads %s followed by a space as %s", (marker, status) => {
     const [item] = items(`- ${marker} 項目のテキスト\n`);
