@@ -64,33 +64,37 @@ export interface EvalReport extends EvalFigures {
 /** Parses JSON Lines; an error names the file and line. */
 export function parseEvalFile(text: string, fileName: string): EvalQuestion[] {
   const out: EvalQuestion[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === "") return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (error) {
-      throw new MichiError(`${fileName}:${i + 1}: not valid JSON: ${(error as Error).message}`);
-    }
-    const parsed = EvalLine.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new MichiError(
-        `${fileName}:${i + 1}: ${issue?.path.join(".") || "line"}: ${issue?.message}`,
-      );
-    }
-    const q = parsed.data;
-    const names = q.expect !== undefined || q.note !== undefined;
-    if (q.flag === "none" && names) {
-      throw new MichiError(`${fileName}:${i + 1}: a "none" question names no "expect" or "note"`);
-    }
-    if (q.flag !== "none" && !names) {
-      throw new MichiError(
-        `${fileName}:${i + 1}: "expect" or "note" is required unless flag is "none"`,
-      );
-    }
-    out.push(q);
-  });
+  // A byte-order mark (Windows editors write one) is no part of the first line's JSON.
+  text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (line.trim() === "") return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (error) {
+        throw new MichiError(`${fileName}:${i + 1}: not valid JSON: ${(error as Error).message}`);
+      }
+      const parsed = EvalLine.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new MichiError(
+          `${fileName}:${i + 1}: ${issue?.path.join(".") || "line"}: ${issue?.message}`,
+        );
+      }
+      const q = parsed.data;
+      const names = q.expect !== undefined || q.note !== undefined;
+      if (q.flag === "none" && names) {
+        throw new MichiError(`${fileName}:${i + 1}: a "none" question names no "expect" or "note"`);
+      }
+      if (q.flag !== "none" && !names) {
+        throw new MichiError(
+          `${fileName}:${i + 1}: "expect" or "note" is required unless flag is "none"`,
+        );
+      }
+      out.push(q);
+    });
   if (out.length === 0) throw new MichiError(`${fileName}: no questions`);
   return out;
 }

@@ -33,6 +33,14 @@ describe("eval file format", () => {
     ).toThrow(/d\.jsonl:1: a "none" question/);
   });
 
+  it("reads a file saved with a byte-order mark and CRLF line ends (Windows editors)", () => {
+    const questions = parseEvalFile(
+      '\uFEFF{"id":"a","q":"DaemonSet?","expect":"DaemonSet"}\r\n{"id":"b","q":"x","flag":"none"}\r\n',
+      "win.jsonl",
+    );
+    expect(questions.map((q) => q.id)).toEqual(["a", "b"]);
+  });
+
   it("ranks a note among distinct notes, a text among sources", () => {
     const sources = [src("a.md", "one"), src("a.md", "two"), src("b.md", "three"), src("c.md")];
     expect(rankOf({ id: "x", q: "q", note: "b.md" }, sources)).toBe(2);
