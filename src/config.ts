@@ -166,7 +166,9 @@ export function readEnv(
   if (!existsSync(file)) return { ...env };
   let fromFile: Record<string, string>;
   try {
-    fromFile = parseEnv(checkEnvLines(readFileSync(file, "utf8"), file)) as Record<string, string>;
+    // A byte-order mark (Windows editors) would otherwise become part of the first name.
+    const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    fromFile = parseEnv(checkEnvLines(text, file)) as Record<string, string>;
   } catch (error) {
     if (error instanceof MichiError) throw error;
     throw new MichiError(`${file}: cannot read it: ${(error as Error).message}`, { cause: error });

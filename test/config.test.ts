@@ -122,6 +122,19 @@ describe("readEnv", () => {
     expect(readEnv({}, dir)).toMatchObject({ A: "multi\nline", B: "1", D: "" });
   });
 
+  it("reads the first setting of a .env saved with a byte-order mark (Windows Notepad)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "michi-env-"));
+    dirs.push(dir);
+    writeFileSync(
+      path.join(dir, ".env"),
+      "\uFEFFMICHI_TIMEZONE=Asia/Tokyo\r\nMICHI_QUESTION_LOG=off\r\n",
+    );
+    expect(readEnv({}, dir)).toMatchObject({
+      MICHI_TIMEZONE: "Asia/Tokyo",
+      MICHI_QUESTION_LOG: "off",
+    });
+  });
+
   it("works without a .env file", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "michi-env-"));
     dirs.push(dir);
