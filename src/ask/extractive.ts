@@ -49,6 +49,11 @@ const NONE_HINT: Readonly<Record<Language, string>> = {
  * be read as markdown (a `#` comment is no heading, `*` no emphasis).
  */
 function quote(source: Source): string {
+  // Prose has context only as a table row (notes/parse.ts): its header goes above it, as in
+  // the table, rather than under it like a sub-item.
+  if (source.kind === "prose" && source.context.length > 0 && !source.text.includes("\n")) {
+    return [...source.context, source.text].map((line) => `> ${line}`).join("\n");
+  }
   const context = source.context.map((c) => `>   • ${c}`);
   if (!source.text.includes("\n")) return [`> ${source.text}`, ...context].join("\n");
   // A fence longer than any backtick run inside, so the code cannot close it early.

@@ -25,7 +25,7 @@ const ask = async (question: string) => {
 };
 
 describe("a blog post's table, footnotes and blocks", () => {
-  it("answers from the one table row asked about, quoting it with its header", async () => {
+  it("answers from the one table row asked about, quoting it under its header", async () => {
     const answer = await ask("ag (The Silver Searcher) の特徴は?");
     expect(answer.sources[0]).toMatchObject({
       note: "notes/blog/search-tools.md",
@@ -34,7 +34,7 @@ describe("a blog post's table, footnotes and blocks", () => {
       status: "unmarked",
     });
     expect(answer.answer).toContain(
-      "> ag (The Silver Searcher) | ack 互換のオプション | 普通\n>   • ツール | 特徴 | 速度",
+      "> ツール | 特徴 | 速度\n> ag (The Silver Searcher) | ack 互換のオプション | 普通\n— 全文検索ツールを比べてみた › 比較、16行目",
     );
     const quoted = answer.answer.split("\n").filter((l: string) => l.startsWith(">"));
     expect(quoted).toHaveLength(2);

@@ -24,6 +24,7 @@ describe("answerExtractively", () => {
   it("quotes a one-line source with its sub-items and cites it", () => {
     const answer = answerExtractively("What is a DaemonSet?", [
       source("DaemonSet puts one Pod on each node", {
+        kind: "item",
         status: "known",
         context: ["kube-proxy runs as one"],
       }),
@@ -31,6 +32,15 @@ describe("answerExtractively", () => {
     expect(answer.flag).toBe("known");
     expect(answer.answer).toContain(
       "> DaemonSet puts one Pod on each node\n>   • kube-proxy runs as one\n— Check What Is Inside A Zip File, line 9",
+    );
+  });
+
+  it("quotes a table row under its header row, as the table shows it", () => {
+    const answer = answerExtractively("ag の特徴は?", [
+      source("ag | ack 互換のオプション | 普通", { context: ["ツール | 特徴 | 速度"], line: 16 }),
+    ]);
+    expect(answer.answer).toContain(
+      "> ツール | 特徴 | 速度\n> ag | ack 互換のオプション | 普通\n— Check What Is Inside A Zip File、16行目",
     );
   });
 
