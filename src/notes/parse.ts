@@ -16,6 +16,7 @@ import type { Heading, Item, MarkerSpan, Note, NoteWarning, Status } from "./ind
 import { findLineStarts, readLine } from "./lines.js";
 import { isPointerText } from "./links.js";
 import { matchMarker } from "./markers.js";
+import { readTomlFrontmatter } from "./toml-frontmatter.js";
 
 /** Where the markdown body starts after an optional BOM and YAML frontmatter. */
 interface Body {
@@ -24,18 +25,21 @@ interface Body {
   readonly line: number;
 }
 
-const FRONTMATTER_OPEN = /^---[ \t]*(?:\r\n|\r|\n)/;
+const FRONTMATTER_OPEN = /^(?:---|\+\+\+)[ \t]*(?:\r\n|\r|\n)/;
 const FRONTMATTER_CLOSE = /^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)/m;
+const TOML_CLOSE = /^\+\+\+[ \t]*(?:\r\n|\r|\n|$)/m;
 
 /**
- * Where the YAML frontmatter at the start of `text` (after an optional BOM) ends, its closing
- * line break included; null when the text has none (a lone `---` is a thematic break).
+ * Where the frontmatter at the start of `text` (after an optional BOM) ends, its closing line
+ * break included: YAML between `---` lines, or Hugo's TOML between `+++` lines; null when the
+ * text has none (a lone `---` is a thematic break).
  */
 export function findFrontmatterEnd(text: string): number | null {
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
   const open = FRONTMATTER_OPEN.exec(text.slice(bom));
   if (!open) return null;
-  const close = FRONTMATTER_CLOSE.exec(text.slice(bom + open[0].length));
+  const closing = open[0].startsWith("+") ? TOML_CLOSE : FRONTMATTER_CLOSE;
+  const close = closing.exec(text.slice(bom + open[0].length));
   return close ? bom + open[0].length + close.index + close[0].length : null;
 }
 
@@ -89,6 +93,9 @@ function readFrontmatter(file: string, text: string): Body {
     throw new MichiError(
       `${file}:1: frontmatter is larger than ${FRONTMATTER_LIMITS.maxBytes / 1024} KB; shorten it`,
     );
+  }
+  if (block.startsWith("+")) {
+    return { data: readTomlFrontmatter(block), offset: end, line: findLineStarts(block).length };
   }
   let data: Record<string, unknown>;
   try {
@@ -319,6 +326,16 @@ interface WalkState {
 }
 
 /**
+ * A note's name from its path: the file name, or for a page bundle (Hugo's
+ * `posts/my-post/index.md`, `_index.md`) the folder's name.
+ */
+function fileTitle(file: string): string {
+  const name = path.posix.basename(file).replace(/\.(md|markdown)$/i, "");
+  const folder = path.posix.basename(path.posix.dirname(file));
+  return /^_?index$/i.test(name) && folder !== "." && folder !== "" ? folder : name;
+}
+
+/**
  * Parses one note. `file` is the note's path relative to the notes directory (used in
  * citations and warnings). Throws a MichiError for frontmatter that is not valid YAML.
  */
@@ -333,7 +350,7 @@ export function parseNote(file: string, text: string): Note {
     text,
     body,
     lineStarts: findLineStarts(text, body.offset),
-    title: fmTitle || h1Title || path.posix.basename(file).replace(/\.(md|markdown)$/i, ""),
+    title: fmTitle || h1Title || fileTitle(file),
     headingStack: [],
     items: [],
     headings: [],

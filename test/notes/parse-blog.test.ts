@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isPointer } from "../../src/index/chunk.js";
+import { appendInboxItem } from "../../src/notes/edit.js";
 import type { Item } from "../../src/notes/index.js";
 import { parseNote } from "../../src/notes/parse.js";
 
@@ -236,6 +237,51 @@ describe("Hugo shortcodes and Liquid tags", () => {
     ]);
     expect(text.slice(note.items[0]?.textOffset).startsWith("本番環境")).toBe(true);
     expect(text.slice(note.items[1]?.textOffset).startsWith("ベンチマーク結果")).toBe(true);
+  });
+});
+
+describe("Hugo frontmatter and page bundles", () => {
+  const HUGO = [
+    "+++",
+    'title = "Goのエラー処理まとめ"',
+    "date = 2021-05-03T10:00:00+09:00",
+    "tags = [",
+    '  "go",',
+    "  'エラー処理',",
+    "]",
+    'categories = ["tech"] # a comment',
+    "[params]",
+    'title = "not the title"',
+    "+++",
+    "",
+    "errors.Is と errors.As の違いを整理する。",
+    "",
+  ].join("\n");
+
+  it("reads TOML frontmatter between +++ lines for the title, tags and date, not as text", () => {
+    const note = parseNote("posts/go-errors/index.md", HUGO);
+    expect(note).toMatchObject({
+      title: "Goのエラー処理まとめ",
+      tags: ["go", "エラー処理"],
+      date: "2021-05-03T10:00:00+09:00",
+    });
+    expect(note.items.map((i) => [i.line, i.text])).toEqual([
+      [13, "errors.Is と errors.As の違いを整理する。"],
+    ]);
+  });
+
+  it("names a page bundle's index.md after its folder when nothing else names it", () => {
+    expect(parseNote("posts/go-errors/index.md", "本文\n").title).toBe("go-errors");
+    expect(parseNote("posts/_index.md", "本文\n").title).toBe("posts");
+    expect(parseNote("index.md", "本文\n").title).toBe("index");
+  });
+
+  it("adds an inbox item after TOML frontmatter, never inside it", () => {
+    const next = appendInboxItem('+++\ntitle = "t"\n+++\n', "## 2026-11-30", "新しい話題");
+    expect(next.startsWith('+++\ntitle = "t"\n+++\n')).toBe(true);
+    expect(parseNote("inbox.md", next).items.map((i) => [i.status, i.text])).toEqual([
+      ["unknown", "新しい話題"],
+    ]);
   });
 });
 
