@@ -6,14 +6,16 @@
  * whose expansion the notes contain is no name the notes never mention (ask/names.ts).
  *
  * Pairs come from, most trusted first:
- * - **definitions** written in the texts: `Long Form (LF)`, `LF (Long Form)`, `LF = Long Form`,
- *   `LF: Long Form`, `LF stands for Long Form` (full-width parentheses too), whose words'
- *   initials spell the abbreviation. Used both ways, whether or not the notes also use the
- *   abbreviation.
+ * - **definitions** written in the texts (items, and titles and headings: note-index.ts):
+ *   `Long Form (LF)`, `LF (Long Form)`, `Long Form（以下LF）`, `LF = Long Form`, `LF: Long Form`,
+ *   `LF stands for Long Form` (full-width parentheses too), whose words' initials spell the
+ *   abbreviation. Used both ways, whether or not the notes also use the abbreviation.
  * - for an all-caps word of three to six letters that no text contains (`CRA`), a run of
  *   consecutive capitalized words inside running text whose initials spell it (`Create React
  *   App`), when one such run stands out. Runs in lines made only of capitalized words
- *   (headings, titles) do not count: Title Case makes junk runs of every heading.
+ *   (headings, titles) do not count: Title Case makes junk runs of every heading. The other
+ *   way, a question's run of capitalized words (`the Content Security Policy`) meets the word
+ *   its initials make when the notes use it (`CSP`).
  * - numeronyms by form (`i18n`: first letter, number of letters between, last letter), a
  *   question's numeronym no text contains meeting the one long word of the texts it abbreviates,
  *   and a question's long word meeting a numeronym the texts use.
@@ -59,6 +61,7 @@ const DEFINITION_CUE = /[(=:（＝：]|stands for|short for/;
 /** `(LF)`, and as Japanese and English writers announce a short form: `（以下LF）`, `(hereafter LF)`. */
 const PARENTHESIZED =
   /\(\s*(?:(?:以下|以降|略して|略称|通称|hereafter|aka|a\.k\.a\.)\s*[:、,]?\s*)?([A-Za-z]{2,9})\s*\)/g;
+/** `LF (Long Form)`, `LF = Long Form`, `LF: Long Form`, `LF stands for Long Form`. */
 const BEFORE_PARENTHESES =
   /(?<![A-Za-z0-9])([A-Za-z]{2,9})\s*(?:\(\s*([^()\n]{3,80}?)\s*\)|(?:=|:|stands for|is short for|short for)\s*([A-Za-z][A-Za-z' -]{2,80}))/g;
 /** A run of capitalized words in a question (`Horizontal Pod Autoscaler`). */

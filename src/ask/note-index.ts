@@ -148,11 +148,11 @@ export class NoteIndex {
     }
     for (const heading of new Set([chunk.title, ...chunk.sectionPath])) {
       const n = (counts.get(heading) ?? 0) + by;
-      const id = `\u0000heading\u0000${chunk.file}\u0000${heading}`;
       if (n > 0) counts.set(heading, n);
       else counts.delete(heading);
-      if (n === 1 && by === 1) abbreviations.add(id, heading);
-      if (n === 0) abbreviations.remove(id);
+      const id = () => `\u0000heading\u0000${chunk.file}\u0000${heading}`;
+      if (n === 1 && by === 1) abbreviations.add(id(), heading);
+      if (n === 0) abbreviations.remove(id());
     }
     if (counts.size === 0) this.headings.delete(chunk.file);
   }
