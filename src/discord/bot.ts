@@ -334,6 +334,10 @@ function describeLoginError(error: unknown): string {
   const e = error as { code?: unknown; message?: unknown };
   if (e?.code === "TokenInvalid") return "the token is invalid (DISCORD_TOKEN)";
   const message = typeof e?.message === "string" ? e.message : String(error);
+  // Close code 4014: michi asks for Message Content only for chat channels.
+  if (e?.code === "DisallowedIntents" || /disallowed intents/i.test(message)) {
+    return "Discord refused the Message Content Intent, which chat in MICHI_CHAT_CHANNEL_IDS needs: turn it on (Developer Portal › your application › Bot › Message Content Intent), or unset MICHI_CHAT_CHANNEL_IDS";
+  }
   return message.split("\n")[0]?.replace(/[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_.-]+/g, "***") ?? "";
 }
 
