@@ -77,7 +77,8 @@ export function renderAnswer(
   const command = (name: string, arg: string) =>
     options.suggest === "chat" ? `/${name} ${oneLine(arg)}` : `michi ${name} ${shellArg(arg)}`;
   // The item's whole text: an exact match names it, where a cut could end inside a word.
-  if (answer.flag === "unknown" && top) parts.push(`→ learned it? ${command("learned", top.text)}`);
+  if ((answer.flag === "unknown" || answer.flag === "partial") && top)
+    parts.push(`→ learned it? ${command("learned", top.text)}`);
   if (answer.flag === "none" && !answer.needsContext)
     parts.push(
       `→ add it as an unknown: ${command("unknown", answer.standalone ?? answer.question)}`,

@@ -180,6 +180,14 @@ describe("michi learned", () => {
     expect(readFileSync(job, "utf8")).toBe(before.replace(`- X ${item}`, `- O ${item}`));
   });
 
+  it("suggests learned under a partial answer too, as Discord's button does", async () => {
+    const ask = await michi("ask", "Pod作成時の特殊なコンテナ");
+    expect(ask.stdout).toMatch(/^🔺/);
+    expect(ask.stdout).toContain(
+      '→ learned it? michi learned "Pod作成時には特殊なコンテナを作るらしい事は知っているが、どんな名前でどんな役割かは忘れた・知らない"',
+    );
+  });
+
   it("rejects a --pick beyond the candidates in one line, changing nothing", async () => {
     const before = readFileSync(notePath());
     const run = await michi("learned", "Pod", "--pick", "99");
