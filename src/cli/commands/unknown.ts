@@ -9,7 +9,7 @@ import { shellArg } from "../shell-arg.js";
 function registerUnknown(program: Command, ctx: CliContext): void {
   program
     .command("unknown")
-    .description("add TOPIC as an unknown item to notes/inbox.md, under today's date")
+    .description("add TOPIC as an unknown item to inbox.md in the notes folder, under today's date")
     .argument("<topic...>", "what you do not know yet")
     .option("--force", "add it even though your notes mark an item with that topic known")
     .option("--json", "print the outcome as JSON")
