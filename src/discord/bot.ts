@@ -25,7 +25,7 @@ import { COMMANDS, findCommand } from "./commands/index.js";
 import { findComponent } from "./components/index.js";
 import type { BotContext } from "./context.js";
 import { createDigestScheduler, type DigestScheduler } from "./digest-schedule.js";
-import { noticeMessage } from "./embeds.js";
+import { COLORS, noticeMessage } from "./embeds.js";
 import { createPendingChoices } from "./pending.js";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { REFUSALS } from "./refusals.js";
@@ -223,13 +223,13 @@ export function createBot(options: BotOptions): Bot {
   }
 
   async function refuse(interaction: RepliableInteraction, text: string): Promise<void> {
-    await interaction.reply(toReply(noticeMessage(`🚫 ${text}`, 0xed4245), true));
+    await interaction.reply(toReply(noticeMessage(`🚫 ${text}`, COLORS.red), true));
   }
 
   /** An ephemeral apology; never the error itself (it may name paths or worse). */
   async function apologize(interaction: RepliableInteraction): Promise<void> {
     const message = toReply(
-      noticeMessage(REFUSALS[replyLanguage(interaction)].apology(interaction.id), 0xed4245),
+      noticeMessage(REFUSALS[replyLanguage(interaction)].apology(interaction.id), COLORS.red),
       true,
     );
     try {

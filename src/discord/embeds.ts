@@ -22,7 +22,7 @@ import { splitText } from "./split.js";
 
 export type ActionRow = APIActionRowComponent<APIComponentInMessageActionRow>;
 
-/** A message as michi sends it; the sender adds `allowedMentions` (see safe-mentions.ts). */
+/** A message as michi sends it; the sender adds `allowedMentions` (see send.ts). */
 export interface OutgoingMessage {
   readonly content?: string;
   readonly embeds?: readonly APIEmbed[];
@@ -30,6 +30,20 @@ export interface OutgoingMessage {
   readonly files?: readonly { readonly name: string; readonly data: Buffer }[];
 }
 
+/**
+ * The colours of everything but an answer: blue (Discord's blurple) for information, choices
+ * and the digest; green for a change made or undone; grey for nothing done; orange for an undo
+ * refused; red for a refusal or an apology.
+ */
+export const COLORS = {
+  blue: 0x5865f2,
+  green: 0x2ecc71,
+  grey: 0x95a5a6,
+  orange: 0xe67e22,
+  red: 0xed4245,
+} as const;
+
+/** An answer's colour: its flag's. */
 export const FLAG_COLORS: Readonly<Record<Flag, number>> = {
   known: 0x2ecc71,
   partial: 0xe67e22,
@@ -217,7 +231,7 @@ export function buildStreamingMessage(question: string, textSoFar: string): Outg
   return {
     embeds: [
       {
-        color: 0x5865f2,
+        color: COLORS.blue,
         author: { name: truncate(`Q: ${oneLine(question)}`, LIMITS.embedAuthorName) },
         title: `⏳ ${WORDS[language].thinking}`,
         description: `${tail || "…"} ▌`,
@@ -227,7 +241,7 @@ export function buildStreamingMessage(question: string, textSoFar: string): Outg
 }
 
 /** A short notice embed (errors, refusals, outcomes), cut to fit. */
-export function noticeMessage(text: string, color = 0x5865f2): OutgoingMessage {
+export function noticeMessage(text: string, color: number = COLORS.blue): OutgoingMessage {
   return {
     embeds: [{ color, description: truncate(text, LIMITS.embedDescription) }],
   };
@@ -257,7 +271,7 @@ export const CHART_FILE = "progress.png";
 export function buildDigestMessages(text: string, chart: Buffer | null): OutgoingMessage[] {
   const parts = splitText(text, LIMITS.embedDescription);
   return parts.map((part, i) => {
-    const embed: APIEmbed = { color: 0x5865f2, description: part };
+    const embed: APIEmbed = { color: COLORS.blue, description: part };
     if (i === 0 && chart !== null) {
       return {
         embeds: [{ ...embed, image: { url: `attachment://${CHART_FILE}` } }],

@@ -17,13 +17,14 @@ import type {
   UnknownOutcome,
 } from "../learning/service.js";
 import { type ChangeRecord, VERSIONS_DIR } from "../learning/versions.js";
-import { type ActionRow, CUSTOM_IDS, noticeMessage, type OutgoingMessage } from "./embeds.js";
+import {
+  type ActionRow,
+  COLORS,
+  CUSTOM_IDS,
+  noticeMessage,
+  type OutgoingMessage,
+} from "./embeds.js";
 import { LIMITS, truncate } from "./limits.js";
-
-const GREEN = 0x2ecc71;
-const BLUE = 0x5865f2;
-const GREY = 0x95a5a6;
-const ORANGE = 0xe67e22;
 
 /**
  * The outcomes' words, English beside Japanese (see reply-language.ts for which one a reply
@@ -104,14 +105,14 @@ export function statusMessage(
       ];
       if (outcome.noteLine !== null) lines.push(`+ ${outcome.noteLine}`);
       return {
-        ...noticeMessage(lines.join("\n"), GREEN),
+        ...noticeMessage(lines.join("\n"), COLORS.green),
         components: [undoRow(outcome.changeId, language)],
       };
     }
     case "already":
       return noticeMessage(
         `${icon(outcome.to)} ${words.already(status[outcome.to], outcome.item.text)}\n${place(outcome.item)}`,
-        GREY,
+        COLORS.grey,
       );
     case "ambiguous": {
       const candidates = outcome.candidates.slice(0, LIMITS.selectOptions);
@@ -134,23 +135,23 @@ export function statusMessage(
         ],
       };
       return {
-        ...noticeMessage(words.ambiguous(outcome.topic, status[outcome.to]), BLUE),
+        ...noticeMessage(words.ambiguous(outcome.topic, status[outcome.to]), COLORS.blue),
         components: [menu],
       };
     }
     case "none":
       return noticeMessage(
         outcome.topic !== null ? words.noMatch(outcome.topic) : words.gone,
-        GREY,
+        COLORS.grey,
       );
     case "stale":
-      return noticeMessage(words.stale(outcome.item.text), GREY);
+      return noticeMessage(words.stale(outcome.item.text), COLORS.grey);
     case "invalid-pick":
-      return noticeMessage(words.invalidPick(outcome.count), GREY);
+      return noticeMessage(words.invalidPick(outcome.count), COLORS.grey);
     case "empty-topic":
-      return noticeMessage(words.emptyTopic, GREY);
+      return noticeMessage(words.emptyTopic, COLORS.grey);
     case "empty-note":
-      return noticeMessage(words.emptyNote, GREY);
+      return noticeMessage(words.emptyNote, COLORS.grey);
   }
 }
 
@@ -166,20 +167,20 @@ export function unknownMessage(
       return {
         ...noticeMessage(
           `${icon("unknown")} ${words.added(outcome.item.text)}\n${place(outcome.item)}`,
-          GREEN,
+          COLORS.green,
         ),
         components: [undoRow(outcome.changeId, language)],
       };
     case "exists":
       return noticeMessage(
         `${icon(outcome.item.status)} ${words.exists(STATUS_NAMES[language][outcome.item.status], outcome.item.text)}\n${place(outcome.item)}`,
-        GREY,
+        COLORS.grey,
       );
     case "contradicts":
       return {
         ...noticeMessage(
           `${icon(outcome.item.status)} ${words.contradicts(outcome.item.text, place(outcome.item))}`,
-          BLUE,
+          COLORS.blue,
         ),
         components: [
           {
@@ -196,7 +197,7 @@ export function unknownMessage(
         ],
       };
     case "empty-topic":
-      return noticeMessage(words.emptyTopic, GREY);
+      return noticeMessage(words.emptyTopic, COLORS.grey);
   }
 }
 
@@ -233,7 +234,7 @@ export function undoMessage(
             ? `↩️ ${describeChange(change)}を取り消しました: ${file} はその前の版に戻りました。`
             : `↩️ Undid ${describeChange(change)}: ${file} is back to the version before it.`;
       const lines = [head, ...outcome.events.map((e) => eventLine(e, language))];
-      return noticeMessage(lines.join("\n"), GREEN);
+      return noticeMessage(lines.join("\n"), COLORS.green);
     }
     case "refused": {
       const { change } = outcome;
@@ -241,35 +242,35 @@ export function undoMessage(
       const text = ja
         ? `🚫 \`${change.file}\` はmichiの変更 ${describeChange(change)} の後に編集されています。取り消すとその編集が失われるため、何も変更していません。${kept === null ? "" : `変更前の版はmichiのデータフォルダ(MICHI_DATA_DIR)の ${kept} に残っています。`}`
         : `🚫 \`${change.file}\` changed since michi's change to it (${describeChange(change)}), so undo would overwrite that: nothing was changed.${kept === null ? "" : ` The version before it is kept in michi's data folder (MICHI_DATA_DIR) as ${kept}.`}`;
-      return noticeMessage(text, ORANGE);
+      return noticeMessage(text, COLORS.orange);
     }
     case "not-last": {
       const { change, newest } = outcome;
       const text = ja
         ? `🚫 ${describeChange(change)}はmichiの最後の変更ではありません。その後に ${describeChange(newest)}(\`${newest.file}\`)があります。別の変更を取り消さないよう、何も変更していません。先に /undo でそちらを取り消してください。`
         : `🚫 ${describeChange(change)} is no longer michi's last change: ${describeChange(newest)} (\`${newest.file}\`) came after it. Nothing was changed, so as not to undo a different change; undo that one first with /undo.`;
-      return noticeMessage(text, ORANGE);
+      return noticeMessage(text, COLORS.orange);
     }
     case "already-undone":
       return noticeMessage(
         ja
           ? `${describeChange(outcome.change)}はすでに取り消されています。何も変更していません。`
           : `${describeChange(outcome.change)} was undone already; nothing was changed.`,
-        GREY,
+        COLORS.grey,
       );
     case "unknown-change":
       return noticeMessage(
         ja
           ? "この変更の記録がmichiにありません。何も変更していません(/undo は最後の変更を取り消します)。"
           : "michi has no record of this change; nothing was changed (/undo undoes the last change).",
-        GREY,
+        COLORS.grey,
       );
     case "nothing":
       return noticeMessage(
         ja
           ? "取り消せる変更はありません: michiがノートに加えた変更はすべて取り消し済みか、まだありません。"
           : "Nothing to undo: michi has made no change to a note that is not undone yet.",
-        GREY,
+        COLORS.grey,
       );
   }
 }
