@@ -21,7 +21,7 @@ import { MichiError } from "../errors.js";
 import { openFeedback } from "../learning/feedback.js";
 import type { Logger } from "../logger.js";
 import { type ChatHandler, createChatHandler } from "./chat.js";
-import { COMMANDS, findCommand } from "./commands/index.js";
+import { findCommand } from "./commands/index.js";
 import { findComponent } from "./components/index.js";
 import type { BotContext } from "./context.js";
 import { createDigestScheduler, type DigestScheduler } from "./digest-schedule.js";
@@ -340,5 +340,3 @@ function describeLoginError(error: unknown): string {
   }
   return message.split("\n")[0]?.replace(/[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_.-]+/g, "***") ?? "";
 }
-
-export { COMMANDS };
