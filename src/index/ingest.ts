@@ -11,7 +11,7 @@ import { listNoteFiles, type NoteFile } from "../notes/scan.js";
 import { removeStaleTempFiles } from "../notes/stale-temp.js";
 import { type Chunk, embedTextOf } from "./chunk.js";
 import { LocalEmbeddings } from "./local-embeddings.js";
-import { chooseWorkers, readFiles } from "./parallel-read.js";
+import { chooseWorkers, type FileRead, readFiles } from "./parallel-read.js";
 import type { FileRecord, ItemState, Store, StoredChunkRow } from "./store.js";
 
 /** A chunk whose status changed, appeared or disappeared in this ingest (for history). */
@@ -160,18 +160,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const deletedFiles = [...stored.keys()].filter((f) => !present.has(f) && inScope(f));
 
   // 1. Read what changed since the last ingest.
-  const candidates: NoteFile[] = [];
-  let scanned = 0;
-  for (const noteFile of onDisk) {
-    scanned++;
-    if (scanned % 500 === 0)
-      options.onProgress?.({ phase: "scan", done: scanned, total: onDisk.length });
-    if (!inScope(noteFile.file)) continue;
-    const previous = stored.get(noteFile.file);
-    if (previous && previous.size === noteFile.size && previous.mtimeMs === noteFile.mtimeMs)
-      continue;
-    candidates.push(noteFile);
-  }
+  const candidates = notesToRead(onDisk, stored, inScope, options.onProgress);
   // Only new notes (a first ingest, a rebuild, notes added): nothing can be reused, so every
   // chunk is embedded and inserted as its note arrives, overlapping reading with inserting.
   const streaming = deletedFiles.length === 0 && candidates.every((f) => !stored.has(f.file));
@@ -222,16 +211,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       record: { ...base, hash: result.hash ?? "", ok: result.ok },
       chunks: result.chunks,
       warnings: result.warnings,
-      parsed:
-        result.ok && result.hash !== null
-          ? {
-              file: noteFile.file,
-              hash: result.hash,
-              title: result.title,
-              headings: result.headings,
-              items: result.chunks.filter((chunk) => chunk.kind === "item"),
-            }
-          : null,
+      parsed: parsedNoteOf(noteFile.file, result),
     });
     if (!streaming) continue;
     const dims = result.vectors ? result.vectors.length / Math.max(1, result.chunks.length) : 0;
@@ -375,6 +355,39 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       since,
       notes: itemDeltasOf(changed, deletedFiles, stored, oldByFile, oldStates, unchanged),
     },
+  };
+}
+
+/** The notes in scope whose size or mtime differ from the index's record, new ones included. */
+function notesToRead(
+  onDisk: readonly NoteFile[],
+  stored: ReadonlyMap<string, FileRecord>,
+  inScope: (file: string) => boolean,
+  onProgress: ((progress: IngestProgress) => void) | undefined,
+): NoteFile[] {
+  const candidates: NoteFile[] = [];
+  let scanned = 0;
+  for (const noteFile of onDisk) {
+    scanned++;
+    if (scanned % 500 === 0) onProgress?.({ phase: "scan", done: scanned, total: onDisk.length });
+    if (!inScope(noteFile.file)) continue;
+    const previous = stored.get(noteFile.file);
+    if (previous && previous.size === noteFile.size && previous.mtimeMs === noteFile.mtimeMs)
+      continue;
+    candidates.push(noteFile);
+  }
+  return candidates;
+}
+
+/** A note read whole (not skipped, its hash known), as the learning history takes it. */
+function parsedNoteOf(file: string, read: FileRead): ParsedNote | null {
+  if (!read.ok || read.hash === null) return null;
+  return {
+    file,
+    hash: read.hash,
+    title: read.title,
+    headings: read.headings,
+    items: read.chunks.filter((chunk) => chunk.kind === "item"),
   };
 }
 
