@@ -1,17 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import {
-  type EvalFigures,
-  type EvalQuestion,
-  type EvalReport,
-  evaluate,
-  parseEvalFile,
-} from "../../ask/evaluate.js";
+import { type EvalQuestion, type EvalReport, evaluate, parseEvalFile } from "../../ask/evaluate.js";
 import { MichiError } from "../../errors.js";
-import { plural } from "../../learning/render.js";
 import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
+import { formatEvalReport } from "../eval-report.js";
 
 function registerEval(program: Command, ctx: CliContext): void {
   program
@@ -88,58 +82,6 @@ function warnUnknownNotes(
 function withoutFailures(report: EvalReport): Omit<EvalReport, "failures"> {
   const { failures: _failures, ...rest } = report;
   return rest;
-}
-
-const f3 = (x: number) => x.toFixed(2);
-
-/** hit@1/3/10 and MRR cells; dashes for a group with no answerable question. */
-function hits(f: EvalFigures): [string, string] {
-  if (f.answerable === 0) return ["—", "—"];
-  return [`${f3(f.hit1)} / ${f3(f.hit3)} / ${f3(f.hit10)}`, f3(f.mrr)];
-}
-
-/** The report as text: a table (overall, then per kind), then the failures. */
-function formatEvalReport(report: EvalReport, baseline?: EvalReport): string[] {
-  const rows: [string, EvalFigures, EvalFigures | undefined][] = [
-    ["all", report, baseline],
-    ...Object.entries(report.byKind).map(
-      ([kind, figures]) =>
-        [kind, figures, baseline?.byKind[kind]] as [string, EvalFigures, EvalFigures | undefined],
-    ),
-  ];
-  const header = [
-    "kind",
-    "n",
-    "hit@1/3/10",
-    "MRR",
-    "none-acc",
-    "false-none",
-    ...(baseline ? ["MiniSearch hit@1/3/10", "MRR"] : []),
-  ];
-  const table = rows.map(([kind, m, b]) => [
-    kind,
-    String(m.n),
-    ...hits(m),
-    m.unanswerable > 0 ? f3(m.noneAccuracy) : "—",
-    m.answerable > 0 ? f3(m.falseNone) : "—",
-    ...(b ? hits(b) : []),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
-  const out = [
-    `${plural(report.n, "question")}: hit@1 ${f3(report.hit1)}, hit@3 ${f3(report.hit3)}, hit@10 ${f3(report.hit10)}, MRR ${f3(report.mrr)}, none-accuracy ${report.unanswerable > 0 ? f3(report.noneAccuracy) : "—"}, false-none ${f3(report.falseNone)}, flag accuracy ${f3(report.flagAccuracy)}`,
-    line(header),
-    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
-    ...table.map(line),
-  ];
-  for (const f of report.failures) {
-    const expected = f.note ?? f.expect;
-    out.push(
-      `  ✗ ${f.id} ${f.q} — flag ${f.flag} (expected ${f.expectedFlag})${expected ? `, expected ${f.note ? "note" : "source"} at rank ${f.rank ?? "—"}` : ""}${f.top ? `; top: ${f.topNote ?? ""} ${f.top.slice(0, 50)}` : ""}`,
-    );
-  }
-  return out;
 }
 
 export const evalCommand = { name: "eval", register: registerEval } satisfies CliCommand;
