@@ -472,26 +472,14 @@ export function createLearning(deps: LearningDeps): Learning {
     async unknown(topic, options = {}) {
       const clean = topic.trim();
       if (clean === "") return { kind: "empty-topic" };
-      // Ingest skips linked notes, so an item written through a linked inbox would never be found.
-      if (lstatSync(absolute(INBOX_NOTE), { throwIfNoEntry: false })?.isSymbolicLink()) {
-        throw new MichiError(
-          `${INBOX_NOTE} is a symbolic link: michi neither reads nor writes linked notes (ingest skips them); replace it with the file itself`,
-        );
-      }
+      refuseLinkedInbox(absolute(INBOX_NOTE));
       await deps.ingest({});
       const store = await deps.store();
       const existing = findExistingItem(store, clean, ["unknown", "partial"]);
       if (existing !== undefined) return { kind: "exists", item: toItemRef(existing) };
       if (options.force !== true) {
-        // A topic that names known items (and no open one) contradicts the notes.
-        const marked = new Set<Status>(["known", "partial", "unknown"]);
-        const decision = decideMatch(
-          rankCandidates(clean, findLiteralMatches(store, clean, marked), []),
-          "known",
-        );
-        if (decision.kind === "already") {
-          return { kind: "contradicts", item: toItemRef(decision.best) };
-        }
+        const known = knownItemNamed(store, clean);
+        if (known !== undefined) return { kind: "contradicts", item: toItemRef(known) };
       }
       const date = formatLocalDate(deps.now(), timeZone);
       let added: ItemRef | undefined;
@@ -631,6 +619,28 @@ function findExistingItem(
     if (normalizeForMatch(row.text) === wanted) return rowToItemState(row);
   }
   return undefined;
+}
+
+/**
+ * The known item a topic names when it names known items and no open one: adding the topic as
+ * an unknown would contradict the notes.
+ */
+function knownItemNamed(store: Store, topic: string): Candidate | undefined {
+  const marked = new Set<Status>(["known", "partial", "unknown"]);
+  const decision = decideMatch(
+    rankCandidates(topic, findLiteralMatches(store, topic, marked), []),
+    "known",
+  );
+  return decision.kind === "already" ? decision.best : undefined;
+}
+
+/** Ingest skips linked notes, so an item written through a linked inbox would never be found. */
+function refuseLinkedInbox(inbox: string): void {
+  if (lstatSync(inbox, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new MichiError(
+      `${INBOX_NOTE} is a symbolic link: michi neither reads nor writes linked notes (ingest skips them); replace it with the file itself`,
+    );
+  }
 }
 
 /**
