@@ -58,11 +58,10 @@ export function renderAnswer(
 ): string {
   const language = detectLanguage(answer.question);
   const parts: string[] = [];
-  if (!options.streamed)
-    parts.push(
-      answer.mode === "llm" ? `${FLAG_ICONS[answer.flag]} ${answer.answer}` : answer.answer,
-    );
-  else parts.push(`${FLAG_ICONS[answer.flag]} ${answer.flag}`);
+  // A streamed answer's text is on the screen already: only its flag follows it.
+  if (options.streamed) parts.push(`${FLAG_ICONS[answer.flag]} ${answer.flag}`);
+  else if (answer.mode === "llm") parts.push(`${FLAG_ICONS[answer.flag]} ${answer.answer}`);
+  else parts.push(answer.answer);
   if (answer.mode === "llm" && answer.sources.length > 0) {
     parts.push(
       answer.sources
