@@ -4,7 +4,6 @@
  * `michi ask` stays fast.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { Turn } from "./ask/condense.js";
 import { extractiveAnswerer } from "./ask/extractive.js";
 import { followUpQuery, needsContextAnswer } from "./ask/follow-up.js";
 import type { Answer, Answerer, Source } from "./ask/index.js";
@@ -17,6 +16,7 @@ import {
   type RetrievedHit,
   retrieve,
 } from "./ask/retrieve.js";
+import type { Turn } from "./ask/turns.js";
 import type { Config } from "./config.js";
 import { createDeadline, type Deadline, formatSeconds } from "./deadline.js";
 import { MichiError } from "./errors.js";

@@ -13,8 +13,6 @@ import { raceAbort, redactSecrets } from "../openai-server.js";
 import { detectLanguage } from "./language.js";
 import type { Turn } from "./turns.js";
 
-export type { Turn } from "./turns.js";
-
 export interface CondenseDeps {
   /** A chat model, e.g. `createChatModel(...)` from `./llm.js`. */
   readonly chat: Runnable<BaseLanguageModelInput, BaseMessage>;

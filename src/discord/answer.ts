@@ -5,8 +5,8 @@
  * QUICK_REPLY_MS is the reply itself, anything slower is deferred first (Discord allows 3 s).
  */
 import type { ChatInputCommandInteraction, MessageContextMenuCommandInteraction } from "discord.js";
-import type { Turn } from "../ask/condense.js";
 import type { Answer } from "../ask/index.js";
+import type { Turn } from "../ask/turns.js";
 import type { BotContext } from "./context.js";
 import { buildAnswerMessages, buildStreamingMessage, type OutgoingMessage } from "./embeds.js";
 import { toEdit, toReply } from "./send.js";

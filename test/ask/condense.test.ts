@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { condenseQuestion, type Turn } from "../../src/ask/condense.js";
+import { condenseQuestion } from "../../src/ask/condense.js";
 import { createChatModel } from "../../src/ask/llm.js";
-import { createChatHistory } from "../../src/ask/turns.js";
+import { createChatHistory, type Turn } from "../../src/ask/turns.js";
 import {
   type ChatRequest,
   type FakeOpenAI,
