@@ -51,7 +51,7 @@ export async function runChat(ctx: CliContext): Promise<void> {
     try {
       if (input.kind === "help") writeLine(stdout, HELP);
       else if (input.kind === "clear") {
-        history = createChatHistory(HISTORY_TURNS);
+        history = history.clear();
         if (stdout.isTTY) {
           // Erase the screen and home the cursor, as the shell's `clear` does.
           stdout.write("\x1b[2J");
