@@ -25,20 +25,22 @@ export const LEARNING_CHAT_HELP = `  /learned TOPIC [--note TEXT]   mark the ite
   /status                        counts, last ingest, index size, warnings`;
 
 /**
+ * The last ambiguous outcome's list and what it was for, so `/pick N` (or the same command with
+ * `--pick N`) takes the item shown, even if the notes changed since.
+ */
+interface ShownChoice {
+  readonly topic: string;
+  readonly candidates: readonly Candidate[];
+  readonly to: MarkedStatus;
+  readonly note?: string;
+}
+
+/**
  * The learning `/`-commands of the terminal chat. `handle` returns the reply, or null when the
  * line is not one of them. An ambiguous topic is remembered, so `/pick N` can settle it.
  */
 export function createLearningChat(ctx: CliContext) {
-  /**
-   * The last ambiguous outcome's list and what it was for, so `/pick N` (or the same command
-   * with `--pick N`) takes the item shown, even if the notes changed since.
-   */
-  let last: {
-    topic: string;
-    candidates: readonly Candidate[];
-    to: MarkedStatus;
-    note?: string;
-  } | null = null;
+  let last: ShownChoice | null = null;
   const app = () => ctx.app();
   const wording = (command: string): PickWording => ({
     option: "/pick",
@@ -62,7 +64,7 @@ export function createLearningChat(ctx: CliContext) {
   };
 
   /** Candidate `n` of the list last shown, set to its target status. */
-  const pickShown = async (list: NonNullable<typeof last>, n: number, note?: string) => {
+  const pickShown = async (list: ShownChoice, n: number, note?: string) => {
     const chosen = Number.isInteger(n) ? list.candidates[n - 1] : undefined;
     if (chosen === undefined) return `/pick: choose 1 to ${list.candidates.length}.`;
     return report(await app().setStatus(chosen.id, list.to, { note: note ?? list.note }), "pick");
