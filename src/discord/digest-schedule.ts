@@ -10,8 +10,9 @@ import type { Client } from "discord.js";
 import type { App } from "../app.js";
 import type { Config } from "../config.js";
 import { openDigestClaims } from "../learning/digest-claims.js";
+import { renderDigest } from "../learning/render.js";
 import type { Logger } from "../logger.js";
-import { digestMessages } from "./commands/digest.js";
+import { buildDigestMessages, type OutgoingMessage } from "./embeds.js";
 import { toPayload } from "./send.js";
 
 export interface DigestScheduler {
@@ -37,6 +38,16 @@ export function dueOccurrence(cron: string, timezone: string, at: Date): Date | 
   const runs = schedule.previousRuns(2, new Date(+at + 1000));
   schedule.stop();
   return runs.find((run) => +run <= +at) ?? null;
+}
+
+/**
+ * The digest until `until` as messages (notes named relative to the notes folder), in the
+ * language of the notes: the weekly post, and `/digest`'s preview of exactly that.
+ */
+export async function digestMessages(app: App, until: Date): Promise<OutgoingMessage[]> {
+  const result = await app.digest({ until });
+  const chart = await app.learning.progressChart({ until });
+  return buildDigestMessages(renderDigest(result, result.language), chart);
 }
 
 export function createDigestScheduler(options: DigestSchedulerOptions): DigestScheduler {

@@ -1,9 +1,7 @@
 /** `/digest`: a private preview of the weekly digest, with its chart. */
 import { SlashCommandBuilder } from "discord.js";
-import type { App } from "../../app.js";
-import { renderDigest } from "../../learning/render.js";
 import type { SlashCommand } from "../command.js";
-import { buildDigestMessages, type OutgoingMessage } from "../embeds.js";
+import { digestMessages } from "../digest-schedule.js";
 import { toEdit, toReply } from "../send.js";
 
 export const digest = {
@@ -19,13 +17,3 @@ export const digest = {
     for (const message of rest) await interaction.followUp(toReply(message, true));
   },
 } satisfies SlashCommand;
-
-/**
- * The digest until `until` as messages (notes named relative to the notes folder), in the
- * language of the notes: the preview shows exactly what the weekly post will.
- */
-export async function digestMessages(app: App, until: Date): Promise<OutgoingMessage[]> {
-  const result = await app.digest({ until });
-  const chart = await app.learning.progressChart({ until });
-  return buildDigestMessages(renderDigest(result, result.language), chart);
-}
