@@ -106,16 +106,11 @@ function formatProgress(p: Progress, words: DigestWords): string {
 }
 
 function renderEvent(e: DigestEvent, words: DigestWords): string {
-  const how =
-    e.origin === "command"
-      ? words.origin.command
-      : e.origin === "undo"
-        ? words.origin.undo
-        : words.origin.edit;
+  const how = words.origin[e.origin];
   const lines = [
     `  ${icon(e.to)} ${e.text}  (${words.status[e.from ?? "new"]} → ${words.status[e.to ?? "gone"]}, ${how})`,
+    `     ${formatPlace(e)}`,
   ];
-  lines.push(`     ${formatPlace(e)}`);
   if (e.learnedNote !== null) lines.push(`     ${words.note}: ${e.learnedNote}`);
   return lines.join("\n");
 }
