@@ -319,12 +319,10 @@ export function createBot(options: BotOptions): Bot {
   };
 }
 
+/** The interaction as the log names it: its command, or its component's custom id prefix. */
 function describeInteraction(interaction: Interaction): string {
-  if (interaction.isCommand() || interaction.isAutocomplete()) {
-    return interaction.isAutocomplete()
-      ? `${interaction.commandName} (autocomplete)`
-      : interaction.commandName;
-  }
+  if (interaction.isAutocomplete()) return `${interaction.commandName} (autocomplete)`;
+  if (interaction.isCommand()) return interaction.commandName;
   if (interaction.isMessageComponent()) return interaction.customId.split(":")[0] ?? "component";
   return `type ${interaction.type}`;
 }
