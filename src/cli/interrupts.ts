@@ -8,6 +8,7 @@ import { writeLine } from "./context.js";
 
 const CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 type StopSignal = keyof typeof CODES;
+const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM"];
 
 /** How long a command may take to reach its next step after a signal. */
 const GRACE_MS = 3_000;
@@ -29,24 +30,20 @@ export function listenForInterrupts(stderr: NodeJS.WritableStream): Interrupts {
     writeLine(stderr, lineFor(name));
     process.exit(CODES[name]);
   };
-  const handlers = Object.fromEntries(
-    (Object.keys(CODES) as StopSignal[]).map((name) => [
-      name,
-      () => {
-        if (got !== null) exitNow(name);
-        got = name;
-        controller.abort(new Error(`stopped by ${name}`));
-        timer = setTimeout(() => exitNow(name), GRACE_MS);
-      },
-    ]),
-  ) as Record<StopSignal, () => void>;
-  for (const name of Object.keys(CODES) as StopSignal[]) process.on(name, handlers[name]);
+  const handlerFor = (name: StopSignal) => () => {
+    if (got !== null) exitNow(name);
+    got = name;
+    controller.abort(new Error(`stopped by ${name}`));
+    timer = setTimeout(() => exitNow(name), GRACE_MS);
+  };
+  const handlers = new Map(STOP_SIGNALS.map((name) => [name, handlerFor(name)] as const));
+  for (const [name, handler] of handlers) process.on(name, handler);
   return {
     signal: controller.signal,
     received: () => (got === null ? null : { code: CODES[got], line: lineFor(got) }),
     dispose() {
       if (timer !== null) clearTimeout(timer);
-      for (const name of Object.keys(CODES) as StopSignal[]) process.off(name, handlers[name]);
+      for (const [name, handler] of handlers) process.off(name, handler);
     },
   };
 }
