@@ -16,7 +16,7 @@ import type { OutgoingMessage } from "./embeds.js";
 export const SAFE_MENTIONS: MessageMentionOptions = Object.freeze({
   parse: [],
   repliedUser: false,
-}) as MessageMentionOptions;
+});
 
 /** The payload of a channel message, thread message, reply edit or follow-up. */
 export function toPayload(message: OutgoingMessage): BaseMessageOptions & {
@@ -38,10 +38,10 @@ export function toReply(message: OutgoingMessage, ephemeral = false): Interactio
   return {
     ...toPayload(message),
     ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
-  } as InteractionReplyOptions;
+  };
 }
 
 /** An edit of the original reply. */
 export function toEdit(message: OutgoingMessage): InteractionEditReplyOptions {
-  return toPayload(message) as InteractionEditReplyOptions;
+  return toPayload(message);
 }
