@@ -4,7 +4,7 @@ import type { Candidate } from "../learning/match.js";
 import { renderDigest, renderStatusReport } from "../learning/render.js";
 import type { StatusChangeOutcome } from "../learning/service.js";
 import { parseSince } from "../learning/time.js";
-import type { MarkedStatus } from "../notes/edit.js";
+import { isMarkedStatus, type MarkedStatus } from "../notes/edit.js";
 import type { CliContext } from "./context.js";
 import {
   type PickWording,
@@ -92,7 +92,7 @@ export function createLearningChat(ctx: CliContext) {
         }
         case "mark": {
           const to = flags.get("status");
-          if (to !== "known" && to !== "partial" && to !== "unknown") {
+          if (to === undefined || !isMarkedStatus(to)) {
             return "Usage: /mark TOPIC --status known|partial|unknown";
           }
           const pick = parsePick(flags.get("pick"));

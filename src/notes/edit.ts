@@ -20,7 +20,14 @@ import { findLineStarts, readLine } from "./lines.js";
 import { DEFAULT_MARKERS, markerFor, matchMarker } from "./markers.js";
 import { findFrontmatterEnd, parseBlockTokens } from "./parse.js";
 
+/** A status a marker can set: every status but `unmarked`. */
 export type MarkedStatus = Exclude<Status, "unmarked">;
+
+export const MARKED_STATUSES: readonly MarkedStatus[] = ["known", "partial", "unknown"];
+
+export function isMarkedStatus(value: string): value is MarkedStatus {
+  return (MARKED_STATUSES as readonly string[]).includes(value);
+}
 
 /** Where an item stands, as the parser reported it for the text being edited. */
 export interface MarkerTarget {

@@ -1,11 +1,9 @@
 import type { Command } from "commander";
 import { MichiError } from "../../errors.js";
-import type { MarkedStatus } from "../../notes/edit.js";
+import { isMarkedStatus } from "../../notes/edit.js";
 import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { runStatusChange } from "../status-change.js";
-
-const STATUSES: readonly MarkedStatus[] = ["known", "partial", "unknown"];
 
 function registerMark(program: Command, ctx: CliContext): void {
   program
@@ -16,8 +14,8 @@ function registerMark(program: Command, ctx: CliContext): void {
     .option("--pick <n>", "when several items match, take candidate N")
     .option("--json", "print the outcome as JSON")
     .action(async (words: string[], options: { status: string; pick?: string; json?: boolean }) => {
-      const to = options.status as MarkedStatus;
-      if (!STATUSES.includes(to)) {
+      const to = options.status;
+      if (!isMarkedStatus(to)) {
         throw new MichiError(
           `--status: expected known, partial or unknown, got "${options.status}"`,
         );

@@ -1,11 +1,9 @@
 /** `/mark topic status`: corrects an item's status (known, partial or unknown). */
 import { SlashCommandBuilder } from "discord.js";
 import { icon, STATUS_NAMES } from "../../learning/render.js";
-import type { MarkedStatus } from "../../notes/edit.js";
+import { MARKED_STATUSES, type MarkedStatus } from "../../notes/edit.js";
 import type { SlashCommand } from "../command.js";
 import { respondWithSuggestions, runStatusCommand, topicOption } from "../learning-actions.js";
-
-const MARKED_STATUSES: readonly MarkedStatus[] = ["known", "partial", "unknown"];
 
 /** `✅ known` / `✅ 既知`: the status names the replies use (STATUS_NAMES). */
 function statusChoice(status: MarkedStatus) {
