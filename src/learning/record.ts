@@ -21,7 +21,7 @@
  */
 import path from "node:path";
 import type { IngestSummary } from "../index/ingest.js";
-import type { Store } from "../index/store.js";
+import type { FileRecord, Store } from "../index/store.js";
 import type { Heading, Status } from "../notes/index.js";
 import { readNote } from "../notes/scan.js";
 import type {
@@ -155,13 +155,7 @@ export async function recordIngest(
   }
 
   const indexed = store.files();
-  const recorded = history.fileHashes();
-  const changedFiles: string[] = [];
-  for (const [file, record] of indexed) {
-    // An unreadable note keeps its old snapshot until it can be read again.
-    if (record.ok && recorded.get(file) !== record.hash) changedFiles.push(file);
-  }
-  for (const file of recorded.keys()) if (!indexed.has(file)) changedFiles.push(file);
+  const changedFiles = filesToSync(indexed, history.fileHashes());
 
   // The items ingest just indexed, straight from its parse; any other note's from the index.
   const parsed = new Map((summary.parsed ?? []).map((note) => [note.file, note]));
@@ -192,24 +186,7 @@ export async function recordIngest(
       removeIds: diff.removeIds,
     });
     if (baseline) continue;
-    for (const change of diff.changes) {
-      const undo = options.undoItems?.has(change.item.id) === true;
-      const command = !undo && options.commandItems?.has(change.item.id) === true;
-      events.push({
-        at: options.now,
-        kind: change.kind,
-        origin: undo ? "undo" : command ? "command" : "edit",
-        itemId: change.item.id,
-        file: change.item.file,
-        title: change.item.title,
-        sectionPath: change.item.sectionPath,
-        line: change.item.line,
-        text: change.item.text,
-        from: change.from,
-        to: change.to,
-        note: command ? (options.commandItems?.get(change.item.id) ?? null) : null,
-      });
-    }
+    for (const change of diff.changes) events.push(eventOf(change, options));
   }
   const inserted = history.applySync(syncs, events, options.now);
   // The notes ingest just parsed: store their headings now rather than re-reading them later.
@@ -224,6 +201,43 @@ export async function recordIngest(
   })();
   history.writeMeta(SYNCED_KEY, lastIngest);
   return inserted;
+}
+
+/**
+ * The notes whose snapshot is behind the index: indexed with another hash, or no longer
+ * indexed. An unreadable note keeps its old snapshot until it can be read again.
+ */
+function filesToSync(
+  indexed: ReadonlyMap<string, FileRecord>,
+  recorded: ReadonlyMap<string, string>,
+): string[] {
+  const files: string[] = [];
+  for (const [file, record] of indexed) {
+    if (record.ok && recorded.get(file) !== record.hash) files.push(file);
+  }
+  for (const file of recorded.keys()) if (!indexed.has(file)) files.push(file);
+  return files;
+}
+
+/** A change as the event it is, attributed to an undo, a michi command or a hand edit. */
+function eventOf(change: SnapshotChange, options: RecordOptions): NewEvent {
+  const id = change.item.id;
+  const undo = options.undoItems?.has(id) === true;
+  const command = !undo && options.commandItems?.has(id) === true;
+  return {
+    at: options.now,
+    kind: change.kind,
+    origin: undo ? "undo" : command ? "command" : "edit",
+    itemId: id,
+    file: change.item.file,
+    title: change.item.title,
+    sectionPath: change.item.sectionPath,
+    line: change.item.line,
+    text: change.item.text,
+    from: change.from,
+    to: change.to,
+    note: command ? (options.commandItems?.get(id) ?? null) : null,
+  };
 }
 
 function isSyncedWith(
