@@ -11,7 +11,7 @@ import type { Config } from "../config.js";
 import { MichiError } from "../errors.js";
 import type { IngestSummary } from "../index/ingest.js";
 import { rowToItemState, type Store } from "../index/store.js";
-import { editFileExactly } from "../notes/atomic-write.js";
+import { type EditText, editFileExactly } from "../notes/atomic-write.js";
 import { flattenLines, type MarkedStatus } from "../notes/edit.js";
 import type { NoteWarning, Status } from "../notes/index.js";
 import { renderProgressChart } from "./chart.js";
@@ -265,7 +265,7 @@ export function createLearning(deps: LearningDeps): Learning {
   const editNote = async (
     file: string,
     command: string,
-    edit: Parameters<typeof editFileExactly>[1],
+    edit: EditText,
     itemIds: () => readonly string[],
     options: { create?: boolean; journal?: boolean } = {},
   ) => {

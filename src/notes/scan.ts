@@ -3,7 +3,7 @@
  * unreadable or has broken frontmatter is skipped with a warning naming it; the rest go on.
  */
 import { hash as digest } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, type Stats } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { isMichiError, MichiError } from "../errors.js";
@@ -32,7 +32,7 @@ const NOT_UTF8_NAME = "file name is not valid UTF-8, skipped (rename the file)";
  * from outside the notes folder, and a linked folder could loop.
  */
 async function linkSkipReason(absolute: string): Promise<string | undefined> {
-  let target: Awaited<ReturnType<typeof stat>>;
+  let target: Stats;
   try {
     target = await stat(absolute);
   } catch {
@@ -50,7 +50,7 @@ async function linkSkipReason(absolute: string): Promise<string | undefined> {
  * creates the data directory, so a run in the wrong folder leaves nothing behind.
  */
 export async function checkNotesDir(notesDir: string): Promise<void> {
-  let rootStat: Awaited<ReturnType<typeof stat>>;
+  let rootStat: Stats;
   try {
     rootStat = await stat(path.resolve(notesDir));
   } catch (error) {

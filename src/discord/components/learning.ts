@@ -7,7 +7,7 @@
  * replies in the language of the message it is on (reply-language.ts).
  */
 import { detectLanguage, type Language } from "../../ask/language.js";
-import type { ComponentHandler } from "../component.js";
+import type { ComponentHandler, ComponentInteraction } from "../component.js";
 import type { BotContext } from "../context.js";
 import { noticeMessage, type OutgoingMessage } from "../embeds.js";
 import { deferPrivately, finish, statusReply, unknownReply } from "../learning-actions.js";
@@ -31,10 +31,7 @@ async function answerOf(ctx: BotContext, key: string | undefined) {
 }
 
 /** A button under an answer replies in the answer's language (its question's). */
-function answerLanguage(
-  interaction: Parameters<ComponentHandler["execute"]>[0],
-  question: string | undefined,
-): Language {
+function answerLanguage(interaction: ComponentInteraction, question: string | undefined): Language {
   return replyLanguage(interaction, question === undefined ? "en" : detectLanguage(question));
 }
 
@@ -156,7 +153,7 @@ export const undoButton = {
 
 /** Replaces the message that offered the choice (its menu or button goes away). */
 async function replaceChoice(
-  interaction: Parameters<ComponentHandler["execute"]>[0],
+  interaction: ComponentInteraction,
   message: OutgoingMessage,
 ): Promise<void> {
   await interaction.editReply(toEdit({ components: [], ...message }));
