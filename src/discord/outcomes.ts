@@ -155,7 +155,7 @@ export function statusMessage(
   }
 }
 
-/** `forceKey` names the "Add anyway" button's target, for a topic the notes mark known. */
+/** `forceId` makes the "Add anyway" button's custom id, for a topic the notes mark known. */
 export function unknownMessage(
   outcome: UnknownOutcome,
   forceId: () => string,

@@ -319,13 +319,11 @@ function validateComponents(issues: Issue[], components: unknown[]): void {
 const MESSAGE_FLAGS_ALLOWED = 4 | 64 | 4096 | 32768;
 
 /**
- * A message body (channel message, interaction response data, webhook message). `fileCount` is
- * the number of uploaded files, which also make a message non-empty.
+ * A message body (channel message, interaction response data, webhook message), as Discord
+ * checks its fields; the ephemeral flag (64) only in an interaction response. Emptiness depends
+ * on the uploaded files too: rest.ts checks it with `isEmptyMessage`.
  */
-export function validateMessage(
-  body: Json,
-  opts: { interactionResponse: boolean; edit?: boolean },
-): Issue[] {
+export function validateMessage(body: Json, opts: { interactionResponse: boolean }): Issue[] {
   const issues: Issue[] = [];
   notString(issues, "content", body.content);
   tooLong(issues, "content", body.content, LIMITS.content);
