@@ -8,6 +8,7 @@ import type Database from "better-sqlite3";
 import type { Answer, Flag } from "../ask/index.js";
 import type { Status } from "../notes/index.js";
 import { questionEntryOf, rowToQuestion } from "./history.js";
+import { perConnection } from "./per-connection.js";
 
 export type Vote = "up" | "down";
 
@@ -40,17 +41,11 @@ export interface Feedback {
   votedBetween(since: Date, until: Date): VotedAnswer[];
 }
 
-const opened = new WeakMap<Database.Database, Feedback>();
-
-export function openFeedback(db: Database.Database): Feedback {
-  let feedback = opened.get(db);
-  if (feedback === undefined) {
-    migrate(db);
-    feedback = create(db);
-    opened.set(db, feedback);
-  }
-  return feedback;
-}
+/** Opens the shown-answers and votes tables in a database, creating them on first use. */
+export const openFeedback = perConnection((db): Feedback => {
+  migrate(db);
+  return create(db);
+});
 
 type Row = Record<string, unknown>;
 

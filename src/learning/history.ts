@@ -18,6 +18,7 @@ import { withFsErrors } from "../fs-errors.js";
 import { DB_FILE, rowToItemState } from "../index/store.js";
 import type { Heading, Status } from "../notes/index.js";
 import type { ItemRef } from "./item-ref.js";
+import { perConnection } from "./per-connection.js";
 
 /** What happened to an item between two ingests. */
 export type EventKind = "learned" | "regressed" | "added" | "removed";
@@ -235,19 +236,11 @@ function importLegacyHistory(db: Database.Database, legacyFile: string): void {
   }
 }
 
-/** One History per database connection: its statements are prepared once, not per call. */
-const opened = new WeakMap<Database.Database, History>();
-
 /** Opens the history tables in a database (see `openHistoryFile`), creating them on first use. */
-export function openHistory(db: Database.Database): History {
-  let history = opened.get(db);
-  if (history === undefined) {
-    migrateHistory(db);
-    history = createHistory(db);
-    opened.set(db, history);
-  }
-  return history;
-}
+export const openHistory = perConnection((db): History => {
+  migrateHistory(db);
+  return createHistory(db);
+});
 
 function createHistory(db: Database.Database): History {
   const s = {
