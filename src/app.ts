@@ -128,6 +128,12 @@ export interface SearchOptions {
   readonly noneRule?: Partial<NoneRule>;
 }
 
+/** Ranked sources, with the notices of how they were found (keyword search alone, say). */
+interface Retrieved {
+  readonly sources: Source[];
+  readonly notices: string[];
+}
+
 /** An ingest whose embedding calls end when `signal` aborts (the answer deadline). */
 interface BoundedIngestOptions extends IngestRunOptions {
   readonly signal?: AbortSignal;
@@ -332,7 +338,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     question: string,
     options: Partial<NoteRetrievalOptions & RetrievalOptions>,
     deadline?: Deadline,
-  ): Promise<{ sources: Source[]; notices: string[] }> =>
+  ): Promise<Retrieved> =>
     retrieveFromIndex(question, options, deadline).catch((error: unknown) => {
       throw asStoreError(error, config.dataDir);
     });
@@ -341,7 +347,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     question: string,
     options: Partial<NoteRetrievalOptions & RetrievalOptions>,
     deadline?: Deadline,
-  ): Promise<{ sources: Source[]; notices: string[] }> => {
+  ): Promise<Retrieved> => {
     const s = await freshStore();
     const e = (await embedder()).embedder;
     const { index, notes } = keywordIndex(s);
