@@ -18,6 +18,14 @@ export interface PickWording {
   readonly example: string;
 }
 
+/** What to say to an empty topic: how to give one, by `example`. */
+export function emptyTopicMessage(example: string): string {
+  return `Give a topic, e.g. ${example}.`;
+}
+
+/** `unknown`'s example topic, as the command line types it. */
+export const UNKNOWN_EXAMPLE = 'michi unknown "Ingressの仕組み"';
+
 /** Numbered candidates, the numbers being what `--pick` takes. */
 export function renderCandidates(candidates: readonly Candidate[]): string {
   return candidates
@@ -32,7 +40,7 @@ export function renderCandidates(candidates: readonly Candidate[]): string {
 export function throwOnInputError(outcome: StatusChangeOutcome, wording: PickWording): void {
   switch (outcome.kind) {
     case "empty-topic":
-      throw new MichiError(`Give a topic, e.g. ${wording.example}.`);
+      throw new MichiError(emptyTopicMessage(wording.example));
     case "empty-note":
       throw new MichiError("--note: the text is empty.");
     case "invalid-pick":
@@ -84,7 +92,7 @@ export function renderStatusChange(outcome: StatusChangeOutcome, wording: PickWo
     case "invalid-pick":
       return invalidPickMessage(outcome, wording);
     case "empty-topic":
-      return `Give a topic, e.g. ${wording.example}.`;
+      return emptyTopicMessage(wording.example);
     case "empty-note":
       return "The learned note is empty.";
   }
@@ -98,7 +106,7 @@ export function renderUnknownOutcome(
   outcome: UnknownOutcome,
   forceHint: (topic: string) => string,
   topic: string,
-  example = 'michi unknown "Ingressの仕組み"',
+  example = UNKNOWN_EXAMPLE,
 ): string {
   switch (outcome.kind) {
     case "added":
@@ -112,7 +120,7 @@ export function renderUnknownOutcome(
         `Nothing was added. To add it as an unknown anyway: ${forceHint(topic)}`,
       ].join("\n");
     case "empty-topic":
-      return `Give a topic, e.g. ${example}.`;
+      return emptyTopicMessage(example);
   }
 }
 

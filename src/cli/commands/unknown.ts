@@ -3,7 +3,7 @@ import { MichiError } from "../../errors.js";
 import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
-import { renderUnknownOutcome } from "../learning-outcomes.js";
+import { emptyTopicMessage, renderUnknownOutcome, UNKNOWN_EXAMPLE } from "../learning-outcomes.js";
 import { shellArg } from "../shell-arg.js";
 
 function registerUnknown(program: Command, ctx: CliContext): void {
@@ -17,7 +17,7 @@ function registerUnknown(program: Command, ctx: CliContext): void {
       const topic = words.join(" ");
       const outcome = await ctx.app().unknown(topic, { force: options.force === true });
       if (outcome.kind === "empty-topic") {
-        throw new MichiError('Give a topic, e.g. michi unknown "Ingressの仕組み".');
+        throw new MichiError(emptyTopicMessage(UNKNOWN_EXAMPLE));
       }
       const ok = outcome.kind !== "contradicts";
       const text = options.json
