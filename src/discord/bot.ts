@@ -37,7 +37,10 @@ export interface BotOptions {
   readonly config: Config;
   readonly app: App;
   readonly logger: Logger;
-  /** The clock of the digest schedule, learning events and feedback. */
+  /**
+   * The clock of the digest schedule and preview, feedback and select-menu expiry (learning
+   * events follow the app's own clock, `AppDeps.now`).
+   */
   readonly now?: () => Date;
   /** Watch the notes folder (default true). */
   readonly watch?: boolean;
