@@ -52,6 +52,8 @@ export const FLAG_COLORS: Readonly<Record<Flag, number>> = {
   none: 0x34495e,
 };
 
+const NEUTRAL_COLOR = 0x5865f2;
+
 export const FLAG_LABELS: Readonly<Record<Language, Readonly<Record<Flag, string>>>> = {
   en: {
     known: "known",
@@ -77,6 +79,7 @@ const WORDS = {
     thinking: "Thinking…",
     learned: "I learned this",
     addUnknown: "Add to my unknowns",
+    needsTopic: "Which topic?",
   },
   ja: {
     sources: "出典",
@@ -85,6 +88,7 @@ const WORDS = {
     thinking: "考えています…",
     learned: "学んだ",
     addUnknown: "知らないことに追加",
+    needsTopic: "何についての質問ですか?",
   },
 } as const;
 
@@ -143,9 +147,12 @@ export function buildAnswerMessages(
 ): OutgoingMessage[] {
   const question = options.question ?? answer.question;
   const language = detectLanguage(question);
-  const color = FLAG_COLORS[answer.flag];
+  // A question that named no topic was not looked up: it gets no flag (as in the terminal).
+  const color = answer.needsContext ? NEUTRAL_COLOR : FLAG_COLORS[answer.flag];
   const title = truncate(
-    `${FLAG_ICONS[answer.flag]} ${FLAG_LABELS[language][answer.flag]}`,
+    answer.needsContext
+      ? `💬 ${WORDS[language].needsTopic}`
+      : `${FLAG_ICONS[answer.flag]} ${FLAG_LABELS[language][answer.flag]}`,
     LIMITS.embedTitle,
   );
   const author = { name: truncate(`Q: ${oneLine(question)}`, LIMITS.embedAuthorName) };
@@ -185,6 +192,8 @@ export function buildAnswerMessages(
 
 /** The buttons under an answer: act on it (learned / add unknown) and 👍 / 👎. */
 function answerButtons(answer: Answer, key: string, language: Language): ActionRow[] {
+  // A question that named no topic is no unknown to add, and its reply no answer to judge.
+  if (answer.needsContext) return [];
   const words = WORDS[language];
   const buttons: APIComponentInMessageActionRow[] = [];
   const primary = answer.sources[0];

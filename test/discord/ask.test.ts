@@ -23,4 +23,18 @@ describe("/ask", () => {
     await h.bot.idle();
     expectWellBehaved(h);
   });
+
+  it("asks for the topic of a question that names none, with no flag and nothing to add as unknown", async () => {
+    h = await startHarness();
+    const interaction = await h.fake.slashCommand("ask", { question: "What is it used for?" });
+    const message = await interaction.waitForOriginal();
+    const embed = message.embeds[0] as Record<string, unknown>;
+    expect(String(embed.description)).toContain("needs more context");
+    // Not "🕳️ not in your notes": nothing was looked up, as the terminal says it.
+    expect(String(embed.title)).not.toMatch(/🕳️|not in your notes/);
+    const ids = JSON.stringify(message.components);
+    expect(ids).not.toContain(`"unknown:${interaction.id}"`);
+    await h.bot.idle();
+    expectWellBehaved(h);
+  });
 });
