@@ -42,6 +42,8 @@ export function answerJson(
     answer: answer.answer,
     sources: answer.sources.map((s) => sourceJson(s, notesDir, cwd)),
     notices: [...extraNotices, ...answer.notices],
+    // The question named no topic: "none" here means "not looked up", not a gap in the notes.
+    ...(answer.needsContext ? { needsContext: true } : {}),
   };
 }
 

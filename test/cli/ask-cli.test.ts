@@ -59,6 +59,17 @@ describe("michi ask", () => {
     expect(answer.answer).toContain("✅");
   });
 
+  it("marks in --json a question that names no topic, so a script does not take it for a gap", async () => {
+    const vague = JSON.parse(
+      (await runInProcess(args("ask", "--json", "What is it used for?"), { cwd: ws.dir })).stdout,
+    );
+    expect(vague).toMatchObject({ flag: "none", needsContext: true, sources: [] });
+    const real = JSON.parse(
+      (await runInProcess(args("ask", "--json", "DaemonSetって何?"), { cwd: ws.dir })).stdout,
+    );
+    expect(real).not.toHaveProperty("needsContext");
+  });
+
   it("says plainly when the notes list the topic as unknown", async () => {
     const run = await runInProcess(args("ask", "Deploymentとは何ですか"), { cwd: ws.dir });
     expect(run.stdout).toContain("❓");
