@@ -359,6 +359,13 @@ describe("michi digest and status", () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([800, 400]);
   });
 
+  it("fails on a --png it cannot write before printing the digest, so the output is not half a success", async () => {
+    const run = await michi("digest", "--json", "--png", path.join(ws.dir, "no-such-dir", "p.png"));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^michi: --png: cannot write .*no-such-dir.*p\.png \(ENOENT\)\n$/);
+    expect(run.stdout).toBe("");
+  });
+
   it("rejects a --since that is not a date", async () => {
     const run = await michi("digest", "--since", "last tuesday");
     expect(run.code).toBe(1);

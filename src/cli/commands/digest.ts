@@ -33,7 +33,7 @@ function registerDigest(program: Command, ctx: CliContext): void {
       const timeZone = ctx.config().digest.timezone;
       const since = options.since === undefined ? undefined : parseSince(options.since, timeZone);
       const digest = await app.digest({ since });
-      writeLine(ctx.io.stdout, options.json ? JSON.stringify(digest) : renderDigest(digest));
+      // The chart first: a --png that cannot be written fails the command before any output.
       if (options.png !== undefined) {
         const png = await app.learning.progressChart({ weeks });
         await writeFile(options.png, png).catch((error: NodeJS.ErrnoException) => {
@@ -42,8 +42,9 @@ function registerDigest(program: Command, ctx: CliContext): void {
             { cause: error },
           );
         });
-        writeLine(ctx.io.stderr, `chart written to ${options.png}`);
       }
+      writeLine(ctx.io.stdout, options.json ? JSON.stringify(digest) : renderDigest(digest));
+      if (options.png !== undefined) writeLine(ctx.io.stderr, `chart written to ${options.png}`);
     });
 }
 
