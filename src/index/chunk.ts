@@ -22,9 +22,9 @@ function hash(text: string): string {
  * Version of what `embedTextOf` puts in a vector; the store records it with the embedder, so
  * an index built from another version rebuilds (2: pointer lines are not embedded; 3: a table
  * row per item, footnotes, HTML blocks and blog containers read as text; 4: Hugo's TOML
- * frontmatter is not a paragraph).
+ * frontmatter is not a paragraph; 5: a bare URL or a Zenn `@[card](…)` line is a pointer).
  */
-export const EMBED_TEXT_VERSION = 4;
+export const EMBED_TEXT_VERSION = 5;
 
 /** An item that is only links within the vault (an index or table-of-contents line). */
 export function isPointer(item: Pick<Item, "text" | "context">): boolean {

@@ -305,6 +305,29 @@ describe("Obsidian", () => {
   });
 });
 
+describe("link cards", () => {
+  it("treats a bare URL or a Zenn embed on a line of its own as a pointer, not a sentence with one", () => {
+    const note = parseNote(
+      "cards.md",
+      [
+        "https://github.com/actions/cache",
+        "",
+        "@[card](https://zenn.dev/foo/articles/bar)",
+        "",
+        "- <https://example.com/post>",
+        "",
+        "キャッシュは https://github.com/actions/cache を使う",
+      ].join("\n"),
+    );
+    expect(note.items.map((i) => [i.text, isPointer(i)])).toEqual([
+      ["https://github.com/actions/cache", true],
+      ["@[card](https://zenn.dev/foo/articles/bar)", true],
+      ["<https://example.com/post>", true],
+      ["キャッシュは https://github.com/actions/cache を使う", false],
+    ]);
+  });
+});
+
 describe("no user text is dropped", () => {
   it("finds every line of Japanese in the blog fixture in some item's text or context", () => {
     const note = parseNote("blog/search-tools.md", BLOG);
