@@ -75,7 +75,7 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-export const DEFAULT_REPLY = "According to your notes, this is covered [1].";
+const DEFAULT_REPLY = "According to your notes, this is covered [1].";
 
 /** Deterministic unit vector from hashed character bigrams, so similar texts get similar vectors. */
 export function embedText(text: string, dimension: number): number[] {
@@ -324,7 +324,7 @@ function sendCompletion(res: ServerResponse, request: ChatRequest, content: stri
 }
 
 /** Splits the reply into word-ish pieces (whitespace kept) so token order is observable. */
-export function splitIntoTokens(content: string): string[] {
+function splitIntoTokens(content: string): string[] {
   return content.match(/\s*\S+|\s+/gu) ?? [];
 }
 

@@ -91,7 +91,7 @@ function textLength(value: unknown): number {
 }
 
 /** Embed text Discord counts toward the 6,000 per-message total. */
-export function embedTextLength(embed: Json): number {
+function embedTextLength(embed: Json): number {
   let total = textLength(embed.title) + textLength(embed.description);
   for (const field of asArray(embed.fields)) {
     if (isObject(field)) total += textLength(field.name) + textLength(field.value);

@@ -77,7 +77,7 @@ export function channelPayload(channel: FakeChannel, guildId: string): Json {
   };
 }
 
-export function attachmentPayload(a: RecordedMessage["attachments"][number]): Json {
+function attachmentPayload(a: RecordedMessage["attachments"][number]): Json {
   return {
     id: a.id,
     filename: a.filename,
