@@ -327,42 +327,57 @@ export function createLlmAnswerer(opts: LlmAnswererOptions): LlmAnswerer {
     const flag: Flag = flagFromSources(answerSources);
 
     if (opts.generalKnowledge && (flag === "unknown" || flag === "none")) {
-      const label = GENERAL_KNOWLEDGE_LABEL[language];
-      const separator = `\n\n${label}\n`;
-      let separatorShown = false;
-      const emit = onToken
-        ? (token: string): void => {
-            if (!separatorShown) {
-              separatorShown = true;
-              onToken(separator);
-            }
-            onToken(token);
-          }
-        : undefined;
-      try {
-        const general = await runWithRetries(
-          "general knowledge",
-          (signal, emitToken) =>
-            callChain(
-              chain.general,
-              { languageInstruction: input.languageInstruction, question },
-              signal,
-              emit && emitToken,
-            ),
-          emit,
-          deadline,
-        );
-        if (!separatorShown) onToken?.(separator);
-        text = `${text}${separator}${general}`;
-      } catch (error) {
-        if (!(error instanceof LlmFailure)) throw error;
-        const notice = `General knowledge unavailable (server ${server}, model ${opts.model}): ${error.reason}.`;
-        log(notice);
-        notices.push(notice);
-      }
+      const general = await generalKnowledge(question, language, chain, onToken, deadline);
+      if ("text" in general) text = `${text}${general.text}`;
+      else notices.push(general.notice);
     }
 
     return { question, flag, mode: "llm", answer: text, sources: answerSources, notices };
+  }
+
+  /**
+   * The labelled general-knowledge part added to an unknown or none answer (streamed after the
+   * answer, the label first), or the notice saying why there is none.
+   */
+  async function generalKnowledge(
+    question: string,
+    language: Language,
+    chain: (typeof chains)["plain"],
+    onToken: ((t: string) => void) | undefined,
+    deadline: Deadline | undefined,
+  ): Promise<{ text: string } | { notice: string }> {
+    const separator = `\n\n${GENERAL_KNOWLEDGE_LABEL[language]}\n`;
+    let separatorShown = false;
+    const emit = onToken
+      ? (token: string): void => {
+          if (!separatorShown) {
+            separatorShown = true;
+            onToken(separator);
+          }
+          onToken(token);
+        }
+      : undefined;
+    try {
+      const general = await runWithRetries(
+        "general knowledge",
+        (signal, emitToken) =>
+          callChain(
+            chain.general,
+            { languageInstruction: LANGUAGE_INSTRUCTIONS[language], question },
+            signal,
+            emit && emitToken,
+          ),
+        emit,
+        deadline,
+      );
+      if (!separatorShown) onToken?.(separator);
+      return { text: `${separator}${general}` };
+    } catch (error) {
+      if (!(error instanceof LlmFailure)) throw error;
+      const notice = `General knowledge unavailable (server ${server}, model ${opts.model}): ${error.reason}.`;
+      log(notice);
+      return { notice };
+    }
   }
 
   return {
