@@ -65,17 +65,22 @@ export function createChatHandler(
     },
   };
 
+  /** A thread michi chats in: one it answers in, started, or under a chat channel. */
+  function isChatThread(thread: AnyThreadChannel, botId: string): boolean {
+    return (
+      threads.has(thread.id) ||
+      thread.ownerId === botId ||
+      (thread.parentId !== null && channels.has(thread.parentId))
+    );
+  }
+
   async function answerMessage(message: Message): Promise<void> {
     const me = client.user;
     if (me === null || message.author.bot || message.system || !message.inGuild()) return;
     const mentioned = message.mentions.users.has(me.id);
     const channel = message.channel;
     const thread = channel.isThread() ? channel : null;
-    const ours =
-      thread !== null &&
-      (threads.has(thread.id) ||
-        thread.ownerId === me.id ||
-        (thread.parentId !== null && channels.has(thread.parentId)));
+    const ours = thread !== null && isChatThread(thread, me.id);
     if (!mentioned && !channels.has(message.channelId) && !ours) return;
 
     const question = questionOf(message.content);
