@@ -78,6 +78,15 @@ export function createIngestProgress(
   };
 }
 
+/** Runs `work` with a progress display on `stream` that is fed its events and stopped after it. */
+export async function withIngestProgress<T>(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  work: (onProgress: (progress: IngestProgress) => void) => Promise<T>,
+): Promise<T> {
+  const progress = createIngestProgress(stream);
+  return work(progress.onProgress).finally(() => progress.stop());
+}
+
 function detailOf(progress: IngestProgress): string {
   const { phase, done, total, file } = progress;
   switch (phase) {

@@ -5,7 +5,7 @@ import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { indexNotices, reportNotices } from "../ingest-notices.js";
-import { createIngestProgress } from "../progress.js";
+import { withIngestProgress } from "../progress.js";
 import { answerJson, renderAnswer } from "../render.js";
 
 interface AskOptions {
@@ -33,10 +33,9 @@ function registerAsk(program: Command, ctx: CliContext): void {
       // get it on stderr, JSON readers in each answer's notices.
       let notices: string[] | null = null;
       const print = async (question: string, skipIngest: boolean) => {
-        const progress = createIngestProgress(ctx.io.stderr);
-        const answer = await app
-          .ask(question, { k, skipIngest, onIngestProgress: progress.onProgress })
-          .finally(() => progress.stop());
+        const answer = await withIngestProgress(ctx.io.stderr, (onIngestProgress) =>
+          app.ask(question, { k, skipIngest, onIngestProgress }),
+        );
         if (notices === null) {
           notices = await indexNotices(app, notesDir);
           if (!options.json) reportNotices(ctx, notices);
@@ -51,8 +50,7 @@ function registerAsk(program: Command, ctx: CliContext): void {
       const question = words.join(" ").trim();
       if (question !== "") return print(question, false);
       if (ctx.io.stdin.isTTY) throw new MichiError(NO_QUESTION);
-      const progress = createIngestProgress(ctx.io.stderr);
-      await app.ingest({ onProgress: progress.onProgress }).finally(() => progress.stop());
+      await withIngestProgress(ctx.io.stderr, (onProgress) => app.ingest({ onProgress }));
       let first = true;
       for await (const line of createInterface({
         input: ctx.io.stdin,

@@ -10,7 +10,7 @@ import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { indexNotices, reportNotices } from "../ingest-notices.js";
-import { createIngestProgress } from "../progress.js";
+import { withIngestProgress } from "../progress.js";
 import { renderAnswer } from "../render.js";
 
 /** Turns of conversation kept for follow-up questions. */
@@ -29,10 +29,9 @@ ${LEARNING_CHAT_HELP}`;
 export async function runChat(ctx: CliContext): Promise<void> {
   const { stdout, stdin } = ctx.io;
   const app = ctx.app();
-  const progress = createIngestProgress(ctx.io.stderr);
-  const summary = await app
-    .ingest({ onProgress: progress.onProgress })
-    .finally(() => progress.stop());
+  const summary = await withIngestProgress(ctx.io.stderr, (onProgress) =>
+    app.ingest({ onProgress }),
+  );
   reportNotices(ctx, await indexNotices(app, ctx.config().notesDir));
   const { known, partial, unknown, unmarked } = summary.items;
   writeLine(

@@ -3,7 +3,7 @@ import type { Command as CliCommand } from "../command.js";
 import type { CliContext } from "../context.js";
 import { writeLine } from "../context.js";
 import { indexNotices, reportNotices } from "../ingest-notices.js";
-import { createIngestProgress } from "../progress.js";
+import { withIngestProgress } from "../progress.js";
 import { ingestJson, renderIngest } from "../render.js";
 
 function registerIngest(program: Command, ctx: CliContext): void {
@@ -13,11 +13,9 @@ function registerIngest(program: Command, ctx: CliContext): void {
     .option("--rebuild", "discard the index and build it from scratch")
     .option("--json", "print the summary as one JSON object")
     .action(async (options: { rebuild?: boolean; json?: boolean }) => {
-      const progress = createIngestProgress(ctx.io.stderr);
-      const summary = await ctx
-        .app()
-        .ingest({ rebuild: options.rebuild ?? false, onProgress: progress.onProgress })
-        .finally(() => progress.stop());
+      const summary = await withIngestProgress(ctx.io.stderr, (onProgress) =>
+        ctx.app().ingest({ rebuild: options.rebuild ?? false, onProgress }),
+      );
       writeLine(
         ctx.io.stdout,
         options.json ? JSON.stringify(ingestJson(summary)) : renderIngest(summary),
