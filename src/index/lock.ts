@@ -14,6 +14,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { MichiError } from "../errors.js";
 import { fsErrorMessage } from "../fs-errors.js";
+import { isProcessAlive } from "../process-alive.js";
 
 /** The file system calls the lock makes (injected in tests to simulate failures). */
 export type LockFs = Pick<
@@ -179,7 +180,7 @@ function inspect(lock: string, fs: LockFs, now: number): Seen {
   }
   const age = now - ownerMtime;
   if (holder.host === hostname()) {
-    if (!isAlive(holder.pid) || age > LOCAL_STALE_MS) return { kind: "stale", ownerText };
+    if (!isProcessAlive(holder.pid) || age > LOCAL_STALE_MS) return { kind: "stale", ownerText };
   } else if (age > REMOTE_STALE_MS) {
     return { kind: "stale", ownerText };
   }
@@ -250,16 +251,6 @@ function parseOwner(text: string | null): LockHolder | null {
     return { pid: value.pid, host: value.host, since };
   } catch {
     return null;
-  }
-}
-
-/** Whether a local process with this pid exists (EPERM: it does, owned by another user). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

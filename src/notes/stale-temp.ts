@@ -5,6 +5,7 @@
  */
 import { readdir, stat, unlink } from "node:fs/promises";
 import path from "node:path";
+import { isProcessAlive } from "../process-alive.js";
 
 /** The temp files atomic-write.ts makes: `.<note>.<pid>.<12 hex>.tmp`. */
 export const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
@@ -25,7 +26,7 @@ export async function removeStaleTempFiles(
   notesDir: string,
   options: StaleTempOptions = {},
 ): Promise<string[]> {
-  const isAlive = options.isAlive ?? processExists;
+  const isAlive = options.isAlive ?? isProcessAlive;
   const now = options.now ?? Date.now;
   let entries: Awaited<ReturnType<typeof listEntries>>;
   try {
@@ -51,13 +52,4 @@ export async function removeStaleTempFiles(
 
 function listEntries(dir: string) {
   return readdir(dir, { recursive: true, withFileTypes: true });
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
