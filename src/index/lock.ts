@@ -12,6 +12,7 @@
 import * as nodeFs from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
+import { sleepUnless } from "../deadline.js";
 import { MichiError } from "../errors.js";
 import { fsErrorMessage } from "../fs-errors.js";
 import { isProcessAlive } from "../process-alive.js";
@@ -146,7 +147,7 @@ async function acquire(
         `${who} has been updating the index in ${dataDir} for over ${Math.round(maxWait / 60_000)} min; try again when it is done`,
       );
     }
-    await sleep(Math.min(1_000, 50 * 2 ** Math.min(attempt, 5)), options.signal);
+    await sleepUnless(Math.min(1_000, 50 * 2 ** Math.min(attempt, 5)), options.signal);
   }
 }
 
@@ -261,14 +262,3 @@ function safeStat(file: string, fs: LockFs) {
     return undefined;
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal | undefined) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
