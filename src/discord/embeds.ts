@@ -31,8 +31,8 @@ export interface OutgoingMessage {
 }
 
 /**
- * The colours of everything but an answer: blue (Discord's blurple) for information, choices
- * and the digest; green for a change made or undone; grey for nothing done; orange for an undo
+ * The colours of everything but a flagged answer: blue (Discord's blurple) for information,
+ * choices, the digest and an answer that asks for its topic; green for a change made or undone; grey for nothing done; orange for an undo
  * refused; red for a refusal or an apology.
  */
 export const COLORS = {
@@ -43,7 +43,7 @@ export const COLORS = {
   red: 0xed4245,
 } as const;
 
-/** An answer's colour: its flag's. */
+/** A flagged answer's colour: its flag's. */
 export const FLAG_COLORS: Readonly<Record<Flag, number>> = {
   known: 0x2ecc71,
   partial: 0xe67e22,
@@ -51,8 +51,6 @@ export const FLAG_COLORS: Readonly<Record<Flag, number>> = {
   unmarked: 0x95a5a6,
   none: 0x34495e,
 };
-
-const NEUTRAL_COLOR = 0x5865f2;
 
 export const FLAG_LABELS: Readonly<Record<Language, Readonly<Record<Flag, string>>>> = {
   en: {
@@ -148,7 +146,7 @@ export function buildAnswerMessages(
   const question = options.question ?? answer.question;
   const language = detectLanguage(question);
   // A question that named no topic was not looked up: it gets no flag (as in the terminal).
-  const color = answer.needsContext ? NEUTRAL_COLOR : FLAG_COLORS[answer.flag];
+  const color = answer.needsContext ? COLORS.blue : FLAG_COLORS[answer.flag];
   const title = truncate(
     answer.needsContext
       ? `💬 ${WORDS[language].needsTopic}`
