@@ -46,7 +46,7 @@ export function dueOccurrence(cron: string, timezone: string, at: Date): Date | 
  */
 export async function digestMessages(app: App, until: Date): Promise<OutgoingMessage[]> {
   const result = await app.digest({ until });
-  const chart = await app.learning.progressChart({ until });
+  const chart = await app.learning.progressChart({ until, language: result.language });
   return buildDigestMessages(renderDigest(result, result.language), chart);
 }
 

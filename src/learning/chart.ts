@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Resvg, type ResvgRenderOptions } from "@resvg/resvg-js";
+import type { Language } from "../ask/language.js";
 import { MichiError } from "../errors.js";
+import { STATUS_NAMES } from "./render.js";
 
 /** One week's counts of bullets by marker. */
 export interface WeekProgress {
@@ -21,7 +23,17 @@ export interface ProgressChartInput {
   width?: number;
   /** Pixels; default 400. */
   height?: number;
+  /** Language of the legend and axis titles (the title is drawn as given); default English. */
+  language?: Language;
 }
+
+/** The chart's own words, in the language of the digest it goes with. */
+const CHART_WORDS = {
+  en: { legend: STATUS_NAMES.en, items: "items", week: "week", noData: "no data yet" },
+  ja: { legend: STATUS_NAMES.ja, items: "項目数", week: "週", noData: "まだデータがありません" },
+} as const;
+
+type ChartWords = (typeof CHART_WORDS)[Language];
 
 export const DEFAULT_CHART_WIDTH = 800;
 export const DEFAULT_CHART_HEIGHT = 400;
@@ -92,7 +104,8 @@ export function buildProgressChartSvg(input: ProgressChartInput): string {
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
 
   // Header: title on the left, legend on the right; legend drops to its own row when crowded.
-  const legend = layoutLegend(labelSize, scale);
+  const words = CHART_WORDS[input.language ?? "en"];
+  const legend = layoutLegend(words, labelSize, scale);
   const titleBaseline = pad + titleSize * 0.85;
   let titleRoom = width - 2 * pad - legend.width - 24 * scale;
   let legendY = pad + titleSize * 0.5;
@@ -135,15 +148,15 @@ export function buildProgressChartSvg(input: ProgressChartInput): string {
   const axisTitleY = round1(plotTop + plotHeight / 2);
   const axisTitleX = round1(pad + smallSize * 0.8);
   parts.push(
-    `<text x="${axisTitleX}" y="${axisTitleY}" font-size="${smallSize}" fill="${MUTED}" text-anchor="middle" transform="rotate(-90 ${axisTitleX} ${axisTitleY})">items</text>`,
+    `<text x="${axisTitleX}" y="${axisTitleY}" font-size="${smallSize}" fill="${MUTED}" text-anchor="middle" transform="rotate(-90 ${axisTitleX} ${axisTitleY})">${words.items}</text>`,
   );
   parts.push(
-    `<text x="${round1(plotLeft + plotWidth / 2)}" y="${round1(height - pad)}" font-size="${smallSize}" fill="${MUTED}" text-anchor="middle">week</text>`,
+    `<text x="${round1(plotLeft + plotWidth / 2)}" y="${round1(height - pad)}" font-size="${smallSize}" fill="${MUTED}" text-anchor="middle">${words.week}</text>`,
   );
 
   if (input.weeks.length === 0) {
     parts.push(
-      `<text x="${round1(plotLeft + plotWidth / 2)}" y="${round1(plotTop + plotHeight / 2)}" font-size="${round1(18 * scale)}" fill="${MUTED}" text-anchor="middle">no data yet</text>`,
+      `<text x="${round1(plotLeft + plotWidth / 2)}" y="${round1(plotTop + plotHeight / 2)}" font-size="${round1(18 * scale)}" fill="${MUTED}" text-anchor="middle">${words.noData}</text>`,
     );
   } else {
     parts.push(
@@ -236,17 +249,18 @@ function drawBars(weeks: WeekProgress[], totals: number[], layout: BarLayout): s
 
 interface LegendLayout {
   width: number;
-  items: Array<{ name: (typeof SEGMENTS)[number]; offset: number }>;
+  items: Array<{ name: (typeof SEGMENTS)[number]; text: string; offset: number }>;
 }
 
-function layoutLegend(labelSize: number, scale: number): LegendLayout {
+function layoutLegend(words: ChartWords, labelSize: number, scale: number): LegendLayout {
   const swatch = labelSize;
   const items: LegendLayout["items"] = [];
   let offset = 0;
   for (const name of SEGMENTS) {
     if (offset > 0) offset += 16 * scale;
-    items.push({ name, offset });
-    offset += swatch + 6 * scale + measureText(name, labelSize);
+    const text = words.legend[name];
+    items.push({ name, text, offset });
+    offset += swatch + 6 * scale + measureText(text, labelSize);
   }
   return { width: offset, items };
 }
@@ -260,12 +274,12 @@ function drawLegend(
 ): string {
   const swatch = labelSize;
   return legend.items
-    .map(({ name, offset }) => {
+    .map(({ name, text, offset }) => {
       const x = round1(left + offset);
       const y = round1(middleY - swatch / 2);
       return [
         `<rect x="${x}" y="${y}" width="${swatch}" height="${swatch}" rx="${round1(2 * scale)}" fill="${CHART_COLORS[name]}"/>`,
-        `<text x="${round1(x + swatch + 6 * scale)}" y="${round1(middleY + labelSize * 0.36)}" font-size="${labelSize}" fill="${TEXT}">${name}</text>`,
+        `<text x="${round1(x + swatch + 6 * scale)}" y="${round1(middleY + labelSize * 0.36)}" font-size="${labelSize}" fill="${TEXT}">${text}</text>`,
       ].join("\n");
     })
     .join("\n");

@@ -7,6 +7,7 @@ import { existsSync, lstatSync } from "node:fs";
 import { readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Answer, Source } from "../ask/index.js";
+import type { Language } from "../ask/language.js";
 import type { Config } from "../config.js";
 import { MichiError } from "../errors.js";
 import type { IngestSummary } from "../index/ingest.js";
@@ -27,6 +28,7 @@ import {
 } from "./match.js";
 import { applyInboxAddition, applyStatusEdit, formatLearnedLine } from "./note-edits.js";
 import { recordIngest, refreshHeadings } from "./record.js";
+import { STATUS_NAMES } from "./render.js";
 import { formatLocalDate, formatLocalDateTime } from "./time.js";
 import { type ChangeRecord, openVersions, sha256 } from "./versions.js";
 
@@ -153,6 +155,8 @@ export interface ChartOptions {
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
+  /** Of the legend, axes and default title: the digest's language (Digest.language). */
+  readonly language?: Language;
 }
 
 export type UndoOutcome =
@@ -558,9 +562,11 @@ export function createLearning(deps: LearningDeps): Learning {
         timeZone,
         options.weeks,
       );
+      const names = STATUS_NAMES[options.language ?? "en"];
       return renderProgressChart({
-        title: options.title ?? "known / partial / unknown",
+        title: options.title ?? `${names.known} / ${names.partial} / ${names.unknown}`,
         weeks,
+        ...(options.language !== undefined ? { language: options.language } : {}),
         ...(options.width !== undefined ? { width: options.width } : {}),
         ...(options.height !== undefined ? { height: options.height } : {}),
       });

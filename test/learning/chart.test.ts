@@ -180,6 +180,23 @@ describe("renderProgressChart", () => {
     expect(readPngSize(png)).toEqual({ width: 800, height: 400 });
   });
 
+  it("words the legend and the axes in Japanese for a Japanese digest, drawn with real glyphs", () => {
+    const svg = buildProgressChartSvg({ title: "", weeks: SIX_WEEKS, language: "ja" });
+    for (const word of [">既知<", ">一部既知<", ">未知<", ">項目数<", ">週<"]) {
+      expect(svg).toContain(word);
+    }
+    expect(svg).not.toMatch(/>(known|partial|unknown|items|week)</);
+    expect(buildProgressChartSvg({ title: "", weeks: [], language: "ja" })).toContain(
+      ">まだデータがありません</text>",
+    );
+    // The legend band (right of the title) is drawn, and drawn differently from English.
+    const legend = (language: "en" | "ja") =>
+      cropPixels(renderPixels({ title: "", weeks: SIX_WEEKS, language }), 480, 0, 800, 50);
+    const ja = legend("ja");
+    expect(countNonWhite(ja)).toBeGreaterThan(300);
+    expect(ja.equals(legend("en"))).toBe(false);
+  });
+
   it("shows an empty state saying 'no data yet' when there are no weeks", () => {
     const input = { title: "Kubernetesの学習進捗", weeks: [] };
     expect(buildProgressChartSvg(input)).toContain(">no data yet</text>");
