@@ -2,8 +2,7 @@
  * What every CLI command gets: the resolved configuration and a lazily created app, plus the
  * streams it writes to (injected so tests can run commands in-process).
  */
-import type { App } from "../app.js";
-import { createApp } from "../app.js";
+import { type App, createApp } from "../app.js";
 import { type Config, loadConfig, readEnv } from "../config.js";
 import { MichiError } from "../errors.js";
 import { createLogger } from "../logger.js";
@@ -52,14 +51,14 @@ export function createContext(
       return config;
     },
     app() {
-      const config = this.config();
+      const resolved = this.config();
       // The terminal's output is the CLI's own: log lines only when asked for, on stderr.
-      app ??= createApp(config, {
+      app ??= createApp(resolved, {
         ...(signal ? { signal } : {}),
         logger: createLogger({
-          level: config.logLevel ?? "silent",
+          level: resolved.logLevel ?? "silent",
           destination: { write: (line: string) => void io.stderr.write(line) },
-          secrets: [config.openai.apiKey, config.discord.token],
+          secrets: [resolved.openai.apiKey, resolved.discord.token],
         }),
         onLockWait: (holder) =>
           writeLine(
