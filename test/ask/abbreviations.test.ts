@@ -3,8 +3,7 @@
  * the notes, all-caps words spelled by the initials of a run of capitalized words, numeronyms;
  * used as query alternatives both ways and in the unseen-name test of the none decision.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
@@ -12,6 +11,7 @@ import { findDefinitions, spells } from "../../src/ask/abbreviations.js";
 import { KeywordIndex } from "../../src/ask/keyword.js";
 import { NoteIndex } from "../../src/ask/note-index.js";
 import { loadConfig } from "../../src/config.js";
+import { tempVault } from "../support/vault.js";
 
 const pairs = (text: string) => findDefinitions(text).map((d) => `${d.abbreviation}=${d.phrase}`);
 
@@ -186,13 +186,8 @@ describe("abbreviations defined in headings", () => {
 });
 
 describe("abbreviations in the none decision", () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), "michi-abbreviations-"));
-  const notes = path.join(root, "notes");
+  const { root, notes, write } = tempVault("michi-abbreviations-");
   let app: App;
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(notes, file)), { recursive: true });
-    writeFileSync(path.join(notes, file), text);
-  };
 
   beforeAll(async () => {
     write(

@@ -3,14 +3,14 @@
  * points to, never an answer of their own. Real app, real store and indexes over a small vault
  * written here, where the linked notes' own text lacks the words their links use.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { NoteIndex } from "../../src/ask/note-index.js";
 import { loadConfig } from "../../src/config.js";
 import { noteLinksOf } from "../../src/index/pointer.js";
+import { tempVault } from "../support/vault.js";
 
 describe("note links", () => {
   it("are the links that may point into the vault, with their words", () => {
@@ -81,17 +81,12 @@ describe("note index anchors", () => {
 });
 
 describe("anchor text in retrieval", () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), "michi-anchors-"));
-  const notes = path.join(root, "notes");
+  const { root, notes, write } = tempVault("michi-anchors-");
   const config = loadConfig(
     { MICHI_TIMEZONE: "UTC", MICHI_QUESTION_LOG: "false" },
     { notesDir: notes, dataDir: path.join(root, "data") },
   );
   let app: App;
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(notes, file)), { recursive: true });
-    writeFileSync(path.join(notes, file), text);
-  };
   const index = (peek: string) =>
     write(
       "index.md",

@@ -3,13 +3,13 @@
  * notes and honour k, and index / table-of-contents lines are never quoted as the answer.
  * Real app, real store and indexes on a small vault written here.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { isPointerText } from "../../src/index/pointer.js";
+import { tempVault } from "../support/vault.js";
 
 describe("pointer lines", () => {
   it("are lines made only of links", () => {
@@ -25,13 +25,8 @@ describe("pointer lines", () => {
 });
 
 describe("note-aware retrieval", () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), "michi-note-retrieval-"));
-  const notes = path.join(root, "notes");
+  const { root, notes, write } = tempVault("michi-note-retrieval-");
   let app: App;
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(notes, file)), { recursive: true });
-    writeFileSync(path.join(notes, file), text);
-  };
 
   beforeAll(async () => {
     write(
