@@ -9,6 +9,7 @@ import { Cron } from "croner";
 import type { Client } from "discord.js";
 import type { App } from "../app.js";
 import type { Config } from "../config.js";
+import type { Digest } from "../learning/digest.js";
 import { openDigestClaims } from "../learning/digest-claims.js";
 import { renderDigest } from "../learning/render.js";
 import type { Logger } from "../logger.js";
@@ -42,12 +43,16 @@ export function dueOccurrence(cron: string, timezone: string, at: Date): Date | 
 
 /**
  * The digest until `until` as messages (notes named relative to the notes folder), in the
- * language of the notes: the weekly post, and `/digest`'s preview of exactly that.
+ * language of the notes: the weekly post, and `/digest`'s preview of exactly that. The digest
+ * comes along for the post's record (its period).
  */
-export async function digestMessages(app: App, until: Date): Promise<OutgoingMessage[]> {
-  const result = await app.digest({ until });
-  const chart = await app.learning.progressChart({ until, language: result.language });
-  return buildDigestMessages(renderDigest(result, result.language), chart);
+export async function digestMessages(
+  app: App,
+  until: Date,
+): Promise<{ digest: Digest; messages: OutgoingMessage[] }> {
+  const digest = await app.digest({ until });
+  const chart = await app.learning.progressChart({ until, language: digest.language });
+  return { digest, messages: buildDigestMessages(renderDigest(digest, digest.language), chart) };
 }
 
 export function createDigestScheduler(options: DigestSchedulerOptions): DigestScheduler {
@@ -67,14 +72,13 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
       if (channel === null || !channel.isSendable()) {
         throw new Error(`the digest channel ${channelId} is not a channel michi can post in`);
       }
-      const messages = await digestMessages(app, due);
+      const { digest, messages } = await digestMessages(app, due);
       let firstId: string | null = null;
       for (const message of messages) {
         const sent = await channel.send(toPayload(message));
         firstId ??= sent.id;
       }
       if (firstId !== null) claims.posted(period, channelId, firstId);
-      const digest = await app.digest({ until: due, ingest: false });
       await app.learning.recordDigestPost({
         at: now(),
         since: new Date(digest.since),

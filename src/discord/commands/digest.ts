@@ -12,7 +12,7 @@ export const digest = {
     .setDescriptionLocalizations({ ja: "週間ダイジェストのプレビュー(自分だけに表示)" }),
   async execute(interaction, ctx) {
     await interaction.deferReply({ flags: "Ephemeral" });
-    const [first, ...rest] = await digestMessages(ctx.app, ctx.now());
+    const [first, ...rest] = (await digestMessages(ctx.app, ctx.now())).messages;
     if (first) await interaction.editReply(toEdit(first));
     for (const message of rest) await interaction.followUp(toReply(message, true));
   },
