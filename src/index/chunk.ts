@@ -4,7 +4,8 @@
  */
 import { hash as digest } from "node:crypto";
 import type { Item } from "../notes/index.js";
-import { isPointerText, type NoteLink, noteLinksOf } from "./pointer.js";
+import { isPointerText } from "../notes/links.js";
+import { type NoteLink, noteLinksOf } from "./pointer.js";
 
 export interface Chunk extends Item {
   /** Stable identity: note path, kind, text, and which occurrence of that text it is. */

@@ -8,7 +8,7 @@
  * other notes count for those notes instead (anchor text, ask/note-index.ts).
  */
 
-export { isPointerText } from "../notes/links.js";
+// What makes a line a pointer (isPointerText) is in notes/links.ts: the parser needs it too.
 
 /**
  * A link that may point to another note of the vault: its words (the anchor text) and where

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { isPointerText } from "../../src/index/pointer.js";
+import { isPointerText } from "../../src/notes/links.js";
 import { tempVault } from "../support/vault.js";
 
 describe("pointer lines", () => {
