@@ -123,16 +123,18 @@ export class Abbreviations {
    * abbreviation with an expansion becomes one concept per word of the expansion, each matched
    * by that word or by the abbreviation (as if the question had said both: a note with the
    * abbreviation meets every word, a note with the words meets the abbreviation); the words of
-   * an expansion in the question each gain the abbreviation as an alternative.
+   * an expansion in the question each gain the abbreviation as an alternative. `analyze`
+   * gives the query's own terms; it runs only when `key` is not cached (the chunk and note
+   * indexes ask for the same question several times per search).
    */
-  expand(query: string, terms: readonly QueryTerm[], key: string): readonly QueryTerm[] {
+  expand(query: string, key: string, analyze: () => readonly QueryTerm[]): readonly QueryTerm[] {
     if (this.cacheVersion !== this.version) {
       this.cache.clear();
       this.cacheVersion = this.version;
     }
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const out = this.expandUncached(normalizeText(query), terms);
+    const out = this.expandUncached(normalizeText(query), analyze());
     if (this.cache.size >= 32) this.cache.clear();
     this.cache.set(key, out);
     return out;

@@ -385,8 +385,9 @@ export class KeywordIndex {
    * own, and the abbreviations and expansions the indexed texts pair with its words.
    */
   queryTerms(query: string, options: QueryOptions = {}): readonly QueryTerm[] {
-    const terms = queryTerms(query, options);
-    return this.abbreviations.expand(query, terms, `${options.expand ?? true}\u0000${query}`);
+    return this.abbreviations.expand(query, `${options.expand ?? true}\u0000${query}`, () =>
+      queryTerms(query, options),
+    );
   }
 
   termIdf(term: string): number {
